@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+export DATA_DIR ?= $(CURDIR)/var
+export RASA_TELEMETRY_ENABLED := false
+export PYTHONDONTWRITEBYTECODE := 1
+
+VENV := .venv/bin
+RASA_VENV := .venv-rasa/bin
+
+.PHONY: run test setup migrate seed train lint falc bench clean
+
+run: setup migrate seed train  ## run everything on the embedded default
+	$(VENV)/honcho start -f Procfile
+
+test: setup train  ## the whole test suite (what .ci/run calls)
+	scripts/test.sh
+
+setup:
+	scripts/setup.sh
+	@mkdir -p $(DATA_DIR)
+
+migrate: setup
+	cd records && ../$(VENV)/alembic upgrade head
+
+seed: migrate
+	$(VENV)/python -m records.seed --if-empty
+
+train: setup
+	scripts/train.sh
+
+lint: setup
+	$(VENV)/ruff check .
+	$(VENV)/ruff format --check .
+
+falc: setup
+	$(VENV)/python -m bot.falc check
+
+bench: setup train
+	scripts/bench.sh
+
+clean:
+	rm -rf $(DATA_DIR) .pytest_cache

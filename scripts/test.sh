@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The whole test suite, in the order a failure is cheapest to find. Every step runs; the
+# script fails when any step fails (pytest's "no tests ran" counts as a failure).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export DATA_DIR=${DATA_DIR:-$PWD/var}
+export RASA_TELEMETRY_ENABLED=false
+export ENVIRONMENT=test
+PG_URL=${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
+
+failed=()
+passed=()
+step() {  # step NAME command...
+  local name=$1; shift
+  printf '\n\033[1m==== %s\033[0m\n' "$name"
+  local start=$SECONDS
+  "$@"
+  local rc=$?
+  if [ $rc -eq 0 ]; then passed+=("$name ($((SECONDS-start)) s)")
+  else failed+=("$name (exit $rc)"); fi
+}
+have_tests() { [ -d "$1" ] && find "$1" -name 'test_*.py' | grep -q .; }
+
+step "ruff lint" .venv/bin/ruff check .
+step "ruff format" .venv/bin/ruff format --check .
+
+if [ -f bot/falc/__main__.py ]; then
+  step "FALC linter" .venv/bin/python -m bot.falc check --summary-file results/falc-summary.json
+fi
+
+for suite in records falc gateway; do
+  if have_tests tests/$suite; then
+    step "pytest $suite (SQLite)" .venv/bin/pytest -q tests/$suite
+  fi
+done
+
+if have_tests tests/records; then
+  if .venv/bin/python -c "import sqlalchemy as s; s.create_engine('$PG_URL').connect().close()" 2>/dev/null; then
+    step "pytest records (PostgreSQL)" env DATABASE_URL="$PG_URL" .venv/bin/pytest -q tests/records
+  elif [ -n "${CI:-}" ]; then
+    failed+=("PostgreSQL unreachable at $PG_URL (required in CI)")
+  else
+    printf '\n\033[1;31m!!!! PostgreSQL unreachable at %s: the records suite did NOT run on PostgreSQL\033[0m\n' "$PG_URL"
+  fi
+fi
+
+if [ -f domain.yml ]; then
+  step "rasa data validate" .venv-rasa/bin/rasa data validate --fail-on-warnings \
+    --domain domain.yml --data data --config config.yml
+  if [ -d tests/rasa ]; then
+    step "rasa test stories" .venv-rasa/bin/rasa test core --stories tests/rasa \
+      --model "$DATA_DIR/models" --endpoints endpoints.yml --fail-on-prediction-errors \
+      --out results/rasa-test
+  fi
+fi
+
+if have_tests tests/actions; then
+  step "pytest actions" .venv-rasa/bin/pytest -q tests/actions
+fi
+
+for suite in e2e browser; do
+  if have_tests tests/$suite; then
+    step "pytest $suite" .venv/bin/pytest -q tests/$suite
+  fi
+done
+
+printf '\n\033[1m==== summary\033[0m\n'
+for p in "${passed[@]}"; do echo "ok     $p"; done
+for f in "${failed[@]}"; do echo "FAILED $f"; done
+[ ${#failed[@]} -eq 0 ]
