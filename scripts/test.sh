@@ -28,7 +28,7 @@ if [ -f bot/falc/__main__.py ]; then
   step "FALC linter" .venv/bin/python -m bot.falc check --summary-file results/falc-summary.json
 fi
 
-for suite in records falc gateway; do
+for suite in records falc voice gateway; do
   if have_tests tests/$suite; then
     step "pytest $suite (SQLite)" .venv/bin/pytest -q tests/$suite
   fi
@@ -54,15 +54,18 @@ if [ -f domain.yml ]; then
   fi
 fi
 
-if have_tests tests/actions; then
-  step "pytest actions" .venv-rasa/bin/pytest -q tests/actions
-fi
-
-for suite in e2e browser; do
+for suite in nlu actions; do
   if have_tests tests/$suite; then
-    step "pytest $suite" .venv/bin/pytest -q tests/$suite
+    step "pytest $suite" .venv-rasa/bin/pytest -q tests/$suite
   fi
 done
+
+# End-to-end and browser tests share one pytest session, so one running stack serves both.
+e2e=()
+for suite in e2e browser; do have_tests tests/$suite && e2e+=(tests/$suite); done
+if [ ${#e2e[@]} -gt 0 ]; then
+  step "pytest ${e2e[*]}" .venv/bin/pytest -q "${e2e[@]}"
+fi
 
 printf '\n\033[1m==== summary\033[0m\n'
 for p in "${passed[@]}"; do echo "ok     $p"; done
