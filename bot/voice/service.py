@@ -1,0 +1,227 @@
+"""VoiceService: text in, path of a cached audio file out.
+
+- The text is normalised for speech first (bot.voice.normalise).
+- Audio is cached on disk by (engine, voice, speed, normalised text, format): a repeated answer
+  costs a file read. Writes are atomic (temporary file, then rename), so a reader never sees half
+  a file, even with several gateway processes sharing the folder.
+- Concurrent requests for the same audio wait for one synthesis.
+- "auto" uses gTTS while Google's servers answer; when gTTS fails it falls back to espeak-ng at
+  once and keeps espeak-ng for `gtts_retry_after` seconds, so no message waits for a timeout
+  twice in a row.
+- Logs carry the cache key, never the text (an answer can hold health data).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+
+from bot.voice.convert import FORMATS, ConversionError, Format, convert
+from bot.voice.engines import Engine, EngineUnavailable, EspeakEngine, GttsEngine, SourceAudio
+from bot.voice.normalise import normalise_for_speech
+from bot.voice.settings import ENGINES, VoiceSettings, default_cache_dir
+
+log = logging.getLogger(__name__)
+
+# Bump when the audio of a same key would change (new conversion settings, new normaliser rules
+# are already covered because the key hashes the normalised text).
+CACHE_VERSION = 1
+
+
+class VoiceError(Exception):
+    """No engine could produce the audio."""
+
+
+class VoiceService:
+    def __init__(
+        self,
+        cache_dir: Path,
+        engine: str = "auto",
+        *,
+        settings: VoiceSettings | None = None,
+    ) -> None:
+        if engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
+        self.settings = settings or VoiceSettings.from_env()
+        self.mode = engine
+        self.cache_dir = Path(cache_dir)
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        s = self.settings
+        self.gtts = GttsEngine(tld=s.gtts_tld, timeout=s.gtts_timeout, base_url=s.gtts_url)
+        self.espeak = EspeakEngine(s.espeak_bin, s.espeak_voice, s.espeak_rate, s.espeak_slow_rate)
+        self._gtts_down_until = 0.0  # monotonic time; auto mode skips gTTS before it
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._waiters: dict[str, int] = {}
+        self._parallel = asyncio.Semaphore(s.max_parallel)
+
+    @classmethod
+    def from_env(cls) -> VoiceService:
+        """VOICE_ENGINE, VOICE_CACHE_DIR (default $DATA_DIR/audio), GTTS_* settings."""
+        settings = VoiceSettings.from_env()
+        return cls(default_cache_dir(), settings.engine, settings=settings)
+
+    # --- engine choice ----------------------------------------------------------------------
+
+    def current_engine(self) -> Engine:
+        """The engine the next synthesis starts with."""
+        if self.mode == "espeak":
+            return self.espeak
+        if self.mode == "gtts":
+            return self.gtts
+        return self.gtts if time.monotonic() >= self._gtts_down_until else self.espeak
+
+    def _mark_gtts_down(self) -> None:
+        self._gtts_down_until = time.monotonic() + self.settings.gtts_retry_after
+
+    # --- cache ------------------------------------------------------------------------------
+
+    def _key_for(self, engine: Engine, spoken: str, fmt: str, slow: bool) -> str:
+        speed = "slow" if slow else "normal"
+        material = json.dumps([CACHE_VERSION, engine.name, engine.voice, speed, spoken, fmt])
+        digest = hashlib.sha256(material.encode("utf-8")).hexdigest()[:40]
+        return f"{engine.name}-{speed}-{digest}"
+
+    def cache_key(self, text: str, fmt: Format, slow: bool = False) -> str:
+        """Stable, filename-safe key of the audio the current engine would produce."""
+        self._check_format(fmt)
+        return self._key_for(self.current_engine(), normalise_for_speech(text), fmt, slow)
+
+    def path_for_key(self, key: str, fmt: Format) -> Path:
+        return self.cache_dir / f"{key}.{fmt}"
+
+    def _cached(self, engines: Iterable[Engine], spoken: str, fmt: Format, slow: bool):
+        for engine in engines:
+            path = self.path_for_key(self._key_for(engine, spoken, fmt, slow), fmt)
+            if path.is_file() and path.stat().st_size > 0:
+                return path
+        return None
+
+    def _lookup_order(self) -> list[Engine]:
+        # Offline, audio gTTS made earlier is still the better voice: serve it if we have it.
+        if self.mode == "espeak":
+            return [self.espeak]
+        if self.mode == "gtts":
+            return [self.gtts]
+        if self.current_engine() is self.gtts:
+            return [self.gtts]
+        return [self.gtts, self.espeak]
+
+    # --- public API -------------------------------------------------------------------------
+
+    async def audio_for(self, text: str, fmt: Format, slow: bool = False) -> Path:
+        """Path of an audio file saying `text` in `fmt` ("mp3" or "ogg")."""
+        return (await self._render(text, (fmt,), slow))[fmt]
+
+    async def prerender(
+        self, texts: Iterable[str], fmts: Iterable[Format] = FORMATS, slow: bool = False
+    ) -> int:
+        """Render fixed answers ahead of time; returns how many texts failed (logged by key)."""
+        wanted = tuple(fmts)
+        failures = 0
+        for text in texts:
+            try:
+                await self._render(text, wanted, slow)
+            except (VoiceError, ValueError) as exc:
+                failures += 1
+                log.warning("prerender failed (%s)", type(exc).__name__)
+        return failures
+
+    # --- rendering --------------------------------------------------------------------------
+
+    def _check_format(self, fmt: str) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"fmt must be one of {', '.join(FORMATS)}")
+
+    async def _render(self, text: str, fmts: tuple[Format, ...], slow: bool) -> dict[Format, Path]:
+        for fmt in fmts:
+            self._check_format(fmt)
+        if len(text) > self.settings.max_chars:
+            raise ValueError("text too long for speech")
+        spoken = normalise_for_speech(text)
+        if not any(ch.isalnum() for ch in spoken):
+            raise ValueError("nothing to say")
+
+        found: dict[Format, Path] = {}
+        for fmt in fmts:
+            path = self._cached(self._lookup_order(), spoken, fmt, slow)
+            if path is not None:
+                found[fmt] = path
+        missing = tuple(f for f in fmts if f not in found)
+        if not missing:
+            return found
+
+        # One lock per (text, speed): a second request for the same audio waits for the first.
+        lock_id = hashlib.sha256(f"{slow}\x00{spoken}".encode()).hexdigest()
+        lock = self._locks.setdefault(lock_id, asyncio.Lock())
+        self._waiters[lock_id] = self._waiters.get(lock_id, 0) + 1
+        try:
+            async with lock:
+                for fmt in missing:  # maybe made while we waited
+                    path = self._cached(self._lookup_order(), spoken, fmt, slow)
+                    if path is not None:
+                        found[fmt] = path
+                still = tuple(f for f in missing if f not in found)
+                if still:
+                    found.update(await self._synthesize_and_store(spoken, still, slow))
+        finally:
+            self._waiters[lock_id] -= 1
+            if self._waiters[lock_id] == 0:
+                del self._waiters[lock_id]
+                self._locks.pop(lock_id, None)
+        return found
+
+    async def _synthesize_and_store(
+        self, spoken: str, fmts: tuple[Format, ...], slow: bool
+    ) -> dict[Format, Path]:
+        async with self._parallel:
+            started = time.perf_counter()
+            engine, source = await self._synthesize(spoken, slow)
+            paths = {}
+            for fmt in fmts:
+                key = self._key_for(engine, spoken, fmt, slow)
+                paths[fmt] = await self._store(source, fmt, key)
+            log.info(
+                "voice synthesized key=%s engine=%s ms=%d",
+                ",".join(p.stem for p in paths.values()),
+                engine.name,
+                (time.perf_counter() - started) * 1000,
+            )
+            return paths
+
+    async def _synthesize(self, spoken: str, slow: bool) -> tuple[Engine, SourceAudio]:
+        first = self.current_engine()
+        try:
+            return first, await first.synthesize(spoken, slow)
+        except EngineUnavailable as exc:
+            if self.mode != "auto" or first is self.espeak:
+                raise VoiceError(f"{first.name} failed: {exc}") from exc
+            self._mark_gtts_down()
+            log.warning(
+                "gTTS unreachable (%s); espeak-ng for the next %d s",
+                type(exc.__cause__ or exc).__name__,
+                self.settings.gtts_retry_after,
+            )
+        try:
+            return self.espeak, await self.espeak.synthesize(spoken, slow)
+        except EngineUnavailable as exc:
+            raise VoiceError(f"espeak failed: {exc}") from exc
+
+    async def _store(self, source: SourceAudio, fmt: Format, key: str) -> Path:
+        final = self.path_for_key(key, fmt)
+        tmp = self.cache_dir / f".{key}.{uuid.uuid4().hex}.tmp"
+        try:
+            await convert(source, fmt, tmp, self.settings.ffmpeg_bin)
+            os.replace(tmp, final)  # atomic on one filesystem
+        except ConversionError as exc:
+            raise VoiceError(str(exc)) from exc
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+        return final
