@@ -1,4 +1,4 @@
-"""The sharing rules of SPEC §3.4, one by one, on plain data (records/policy.py)."""
+"""The sharing rules of SPEC §3.4, one by one, on plain data (records/access_rules.py)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import itertools
 
 import pytest
 
-from records.policy import (
+from records.access_rules import (
     Action,
-    Caller,
-    CallerKind,
+    Actor,
+    ActorKind,
     CareLink,
     DocumentFacts,
     ManagerLink,
@@ -25,15 +25,15 @@ from records.policy import (
 )
 
 CATEGORIES = matrix().categories
-PATIENT = Caller(CallerKind.PATIENT, user_id=1)
-BOT = Caller(CallerKind.ASSISTANT, user_id=1)
-DOCTOR = Caller(CallerKind.PROFESSIONAL, professional_id=10, profession="medecin_generaliste")
-DENTIST = Caller(CallerKind.PROFESSIONAL, professional_id=11, profession="dentiste")
-WORK_DOCTOR = Caller(CallerKind.PROFESSIONAL, professional_id=12, profession="medecin_du_travail")
-SAMU = Caller(CallerKind.PROFESSIONAL, professional_id=13, profession="samu")
-INSURER = Caller(CallerKind.EXCLUDED)
-AGENT = Caller(CallerKind.AGENT)
-ANON = Caller(CallerKind.ANONYMOUS)
+PATIENT = Actor(ActorKind.PATIENT, user_id=1)
+BOT = Actor(ActorKind.ASSISTANT, user_id=1)
+DOCTOR = Actor(ActorKind.PROFESSIONAL, professional_id=10, profession="medecin_generaliste")
+DENTIST = Actor(ActorKind.PROFESSIONAL, professional_id=11, profession="dentiste")
+WORK_DOCTOR = Actor(ActorKind.PROFESSIONAL, professional_id=12, profession="medecin_du_travail")
+SAMU = Actor(ActorKind.PROFESSIONAL, professional_id=13, profession="samu")
+INSURER = Actor(ActorKind.EXCLUDED)
+AGENT = Actor(ActorKind.AGENT)
+ANON = Actor(ActorKind.ANONYMOUS)
 
 AUTHORISED = CareLink(authorised=True)
 DOC = DocumentFacts(category="CPT_REND")
@@ -68,7 +68,7 @@ def test_matrix_rejects_unknown_category(tmp_path):
     ["medecin_generaliste", "dentiste", "kine", "infirmier", "pharmacien", "laboratoire"],
 )
 def test_matrix_governs_every_category(profession, category):
-    caller = Caller(CallerKind.PROFESSIONAL, professional_id=20, profession=profession)
+    caller = Actor(ActorKind.PROFESSIONAL, professional_id=20, profession=profession)
     d = decide(caller, Action.READ, subj(), DocumentFacts(category=category))
     expected = category in matrix().allowed_categories(profession)
     assert d.allowed is expected
