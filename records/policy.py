@@ -1,367 +1,104 @@
-"""Who sees what (SPEC §3.4): the one place that decides every read and write on a record.
+"""The one place that decides who may read or change what (SPEC §3.4, §3.5).
 
-Routes gather plain facts (who calls, how they relate to the person, the person's choices,
-the document) and ask `decide`. They never decide themselves. The function is pure: no
-database, no clock, so every rule is tested on its own in tests/records/test_policy.py.
-
-Outcomes map to HTTP: ALLOW → 2xx, FORBIDDEN → 403 (inside the caller's scope but refused),
-NOT_FOUND → 404 (outside the scope: we never reveal that the object exists),
-UNAUTHENTICATED → 401.
+Routers never decide access themselves: they ask this module. This first part covers people
+and accounts: who a caller is acting as, which people they manage (children under 18 attached
+or shared to them, protected adults they represent), and the refusal of excluded
+organisations. The documents, profile, agenda and sharing rules (consent, profession matrix,
+blocking, hidden documents, emergency access) extend it here, with the access log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from enum import Enum
-from functools import lru_cache
-from pathlib import Path
+import logging
+from dataclasses import dataclass
+from datetime import date
 
-import yaml
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
-MATRIX_FILE = Path(__file__).parent / "data" / "profession_matrix.yml"
+from records.errors import AppError
+from records.models import ChildLink, LegalRepresentation, Person
+
+log = logging.getLogger("records.policy")
+
 ADULT_AGE = 18
-MIN_EMERGENCY_REASON = 5  # characters: "bris de glace" needs a real reason
-
-
-class CallerKind(str, Enum):
-    PATIENT = "patient"  # a logged-in user (for themselves or the people they manage)
-    ASSISTANT = "assistant"  # service token + linked conversation: acts as that user
-    PROFESSIONAL = "professional"
-    AGENT = "agent"  # helpline 3422: helps with the account, never reads the record
-    EXCLUDED = "excluded"  # mutuelle, insurer, bank, employer: always refused
-    ANONYMOUS = "anonymous"
-
-
-class Relation(str, Enum):
-    """How a patient-side caller relates to the person whose record it is."""
-
-    SELF = "self"
-    PARENT = "parent"
-    REPRESENTATIVE = "representative"
-    PARENT_NOT_GRANTED = "parent_not_granted"  # second parent the child was not shared with
-    NONE = "none"
-
-
-class Action(str, Enum):
-    READ = "read"  # consult the record, a document, the profile, vaccinations
-    ADD = "add"  # add a document or a health entry
-    MANAGE = "manage"  # patient-side changes: agenda, profile, hide/show, block, switches
-    DELETE = "delete"  # delete a document (only what the patient side added)
-    EMERGENCY = "emergency"  # break-glass access
-    MESSAGE_START = "message_start"
-    MESSAGE_READ = "message_read"
-    MESSAGE_REPLY = "message_reply"
-    MESSAGE_CLOSE = "message_close"
-    CONSENT_OCCUPATIONAL = "consent_occupational"  # let the médecin du travail in
-    SHARE_CHILD = "share_child"  # share a child's profile with the second parent
-    EXPORT = "export"
-
-
-class Outcome(str, Enum):
-    ALLOW = "allow"
-    FORBIDDEN = "forbidden"
-    NOT_FOUND = "not_found"
-    UNAUTHENTICATED = "unauthenticated"
-
-
-HTTP_STATUS = {
-    Outcome.ALLOW: 200,
-    Outcome.FORBIDDEN: 403,
-    Outcome.NOT_FOUND: 404,
-    Outcome.UNAUTHENTICATED: 401,
-}
 
 
 @dataclass(frozen=True)
 class Caller:
-    kind: CallerKind
-    user_id: int | None = None  # patient-side account (also for the assistant)
-    professional_id: int | None = None
+    """Who is calling, resolved once per request by records.deps."""
+
+    kind: str  # anonymous | patient | professional | agent | assistant
+    client_key: str
+    account_id: str | None = None
+    person_id: str | None = None
+    session_id: str | None = None
+    professional_id: str | None = None
     profession: str | None = None
-
-
-@dataclass(frozen=True)
-class CareLink:
-    """The person's choices about one professional."""
-
-    authorised: bool = False  # care-team consent (recorded with a date elsewhere)
-    blocked: bool = False
-    administrator: bool = False  # sees hidden documents (médecin traitant by default)
-    occupational_consent: bool = False  # médecin du travail: given by the person in the service
-
-
-@dataclass(frozen=True)
-class Switches:
-    hide_all: bool = False
-    emergency_access: bool = True
-    samu_access: bool = True
-    emergency_hidden_documents: bool = False
-
-
-@dataclass(frozen=True)
-class Subject:
-    """The person whose record is touched, seen from the caller."""
-
-    person_id: int
-    relation: Relation = Relation.NONE  # for patient-side callers
-    is_minor: bool = False
-    care: CareLink = field(default_factory=CareLink)  # for professional callers
-    switches: Switches = field(default_factory=Switches)
-
-
-@dataclass(frozen=True)
-class DocumentFacts:
-    category: str
-    hidden: bool = False
-    hidden_from_parents: bool = False
-    author_professional_id: int | None = None
-    added_by_patient_side: bool = False  # uploaded by the person, a parent or a representative
-
-
-@dataclass(frozen=True)
-class ThreadFacts:
-    professional_id: int
-    open: bool
-
-
-@dataclass(frozen=True)
-class Decision:
-    outcome: Outcome
-    code: str  # stable error code (records/messages.py has the text), "ok" when allowed
-    log: bool = False  # goes to the person's access log (and a notification)
+    agent_id: str | None = None
+    conversation_id: str | None = None
 
     @property
-    def allowed(self) -> bool:
-        return self.outcome is Outcome.ALLOW
-
-    @property
-    def status(self) -> int:
-        return HTTP_STATUS[self.outcome]
+    def acts_for_person(self) -> bool:
+        """A patient session, or the assistant in a linked conversation."""
+        return self.person_id is not None and self.kind in ("patient", "assistant")
 
 
-def _allow(log: bool = False) -> Decision:
-    return Decision(Outcome.ALLOW, "ok", log)
+def age_on(birth_date: date, today: date) -> int:
+    return (
+        today.year
+        - birth_date.year
+        - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    )
 
 
-def _forbid(code: str, log: bool = False) -> Decision:
-    return Decision(Outcome.FORBIDDEN, code, log)
+def managed_people(session: Session, person_id: str, today: date) -> list[tuple[Person, str]]:
+    """People this person acts for: minor children attached to them (or shared with them)
+    and protected adults they represent. At 18 a child's parents lose access."""
+    result: list[tuple[Person, str]] = []
+    links = session.execute(
+        select(Person, ChildLink)
+        .join(ChildLink, ChildLink.child_id == Person.id)
+        .where(
+            ChildLink.parent_id == person_id,
+            or_(ChildLink.role == "attached", ChildLink.shared_at.is_not(None)),
+        )
+        .order_by(Person.birth_date)
+    ).all()
+    for child, _link in links:
+        if age_on(child.birth_date, today) < ADULT_AGE:
+            result.append((child, "child"))
+    represented = session.execute(
+        select(Person)
+        .join(LegalRepresentation, LegalRepresentation.protected_id == Person.id)
+        .where(LegalRepresentation.representative_id == person_id)
+    ).scalars()
+    result.extend((person, "represented") for person in represented)
+    return result
 
 
-def _hide(code: str = "not_found", log: bool = False) -> Decision:
-    return Decision(Outcome.NOT_FOUND, code, log)
+def require_person(caller: Caller) -> str:
+    """The person whose own data the caller may use; else 401."""
+    if caller.acts_for_person and caller.person_id:
+        return caller.person_id
+    if caller.kind == "assistant":
+        code = "conversation_not_linked" if caller.conversation_id else "conversation_required"
+        raise AppError(code, 401)
+    if caller.kind in ("professional", "agent"):
+        raise AppError("forbidden", 403)
+    raise AppError("unauthenticated", 401)
 
 
-# --- the profession × category matrix ---------------------------------------------------
+def can_act_for(session: Session, caller: Caller, person_id: str, today: date) -> bool:
+    """The caller's own person or someone they manage."""
+    if not caller.acts_for_person or caller.person_id is None:
+        return False
+    if caller.person_id == person_id:
+        return True
+    return any(p.id == person_id for p, _ in managed_people(session, caller.person_id, today))
 
 
-@dataclass(frozen=True)
-class Matrix:
-    version: str
-    categories: tuple[str, ...]
-    aliases: dict[str, str]
-    professions: dict[str, frozenset[str]]
-
-    def canonical(self, profession: str | None) -> str:
-        p = (profession or "").strip().lower()
-        return self.aliases.get(p, p)
-
-    def allowed_categories(self, profession: str | None) -> frozenset[str]:
-        return self.professions.get(self.canonical(profession), frozenset())
-
-
-def load_matrix(path: Path = MATRIX_FILE) -> Matrix:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    categories = tuple(raw["categories"])
-    professions: dict[str, frozenset[str]] = {}
-    for name, cats in raw["professions"].items():
-        chosen = categories if cats == "all" else tuple(cats)
-        unknown = set(chosen) - set(categories)
-        if unknown:
-            raise ValueError(f"profession matrix: unknown categories for {name}: {unknown}")
-        professions[name] = frozenset(chosen)
-    return Matrix(str(raw["version"]), categories, dict(raw.get("aliases") or {}), professions)
-
-
-@lru_cache(maxsize=1)
-def matrix() -> Matrix:
-    return load_matrix()
-
-
-def is_occupational(profession: str | None) -> bool:
-    return matrix().canonical(profession) == "medecin_du_travail"
-
-
-def is_samu(profession: str | None) -> bool:
-    return matrix().canonical(profession) == "samu"
-
-
-# --- relations --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ManagerLink:
-    """A patient-side account that manages the person: parent or legal representative."""
-
-    manager_user_id: int
-    kind: str  # "parent" or "representative"
-    granted: bool = True  # a second parent is linked but not granted until the share
-
-
-def relation_of(
-    caller_user_id: int | None,
-    person_id: int,
-    links: Iterable[ManagerLink],
-    person_age_years: int | None,
-) -> Relation:
-    """How the caller relates to a person. At 18 the parents' access ends."""
-    if caller_user_id is None:
-        return Relation.NONE
-    if caller_user_id == person_id:
-        return Relation.SELF
-    found = Relation.NONE
-    for link in links:
-        if link.manager_user_id != caller_user_id:
-            continue
-        if link.kind == "representative" and link.granted:
-            return Relation.REPRESENTATIVE
-        if link.kind == "parent":
-            if person_age_years is not None and person_age_years >= ADULT_AGE:
-                continue  # the young adult's record is theirs alone now
-            if link.granted:
-                return Relation.PARENT
-            found = Relation.PARENT_NOT_GRANTED
-    return found
-
-
-# --- the decision -----------------------------------------------------------------------
-
-
-def is_hidden(document: DocumentFacts, switches: Switches) -> bool:
-    return document.hidden or switches.hide_all
-
-
-def decide(
-    caller: Caller,
-    action: Action,
-    subject: Subject | None,
-    document: DocumentFacts | None = None,
-    thread: ThreadFacts | None = None,
-    reason: str | None = None,
-) -> Decision:
-    """Decide one action. `subject` is None when the person does not exist."""
-    if caller.kind is CallerKind.ANONYMOUS:
-        return Decision(Outcome.UNAUTHENTICATED, "not_authenticated")
-    if caller.kind is CallerKind.EXCLUDED:
-        # Never, even with the person's agreement (CSP L1111-18); the attempt is logged.
-        return _forbid("excluded_organisation", log=subject is not None)
-    if subject is None:
-        return _hide()
-    if caller.kind is CallerKind.AGENT:
-        return _forbid("agent_no_record_access", log=True)
-    if caller.kind in (CallerKind.PATIENT, CallerKind.ASSISTANT):
-        return _decide_patient_side(caller, action, subject, document, thread)
-    return _decide_professional(caller, action, subject, document, thread, reason)
-
-
-def _decide_patient_side(
-    caller: Caller,
-    action: Action,
-    subject: Subject,
-    document: DocumentFacts | None,
-    thread: ThreadFacts | None,
-) -> Decision:
-    rel = subject.relation
-    if rel in (Relation.NONE, Relation.PARENT_NOT_GRANTED):
-        return _hide()
-    if document is not None and rel is Relation.PARENT and document.hidden_from_parents:
-        return _hide()  # a minor may keep a treatment secret (R1111-6)
-    if action in (Action.READ, Action.MANAGE, Action.ADD, Action.EXPORT, Action.MESSAGE_READ):
-        return _allow()
-    if action is Action.DELETE:
-        if document is not None and not document.added_by_patient_side:
-            return _forbid("document_not_yours")
-        return _allow()
-    if action is Action.MESSAGE_REPLY:
-        if thread is not None and not thread.open:
-            return _forbid("thread_closed")
-        return _allow()
-    if action is Action.CONSENT_OCCUPATIONAL:
-        if caller.kind is CallerKind.ASSISTANT:
-            return _forbid("consent_in_person_only")  # never by the bot on their behalf
-        if rel is Relation.PARENT:
-            return _forbid("consent_in_person_only")
-        return _allow()
-    if action is Action.SHARE_CHILD:
-        if rel is Relation.PARENT and subject.is_minor:
-            return _allow()
-        return _forbid("not_a_child")
-    # EMERGENCY, MESSAGE_START, MESSAGE_CLOSE are professional actions.
-    return _forbid("professionals_only")
-
-
-def _decide_professional(
-    caller: Caller,
-    action: Action,
-    subject: Subject,
-    document: DocumentFacts | None,
-    thread: ThreadFacts | None,
-    reason: str | None,
-) -> Decision:
-    care = subject.care
-    occupational = is_occupational(caller.profession)
-    if occupational and not care.occupational_consent:
-        return _forbid("occupational_consent_missing", log=True)
-    if action is Action.EMERGENCY:
-        return _decide_emergency(caller, subject, reason, occupational)
-    if action is Action.ADD:
-        # Feeding the record needs no consent (CSP L1111-17 III): the person is informed.
-        return _allow(log=True)
-    if action is Action.MESSAGE_START:
-        return _allow(log=False)
-    if action in (Action.MESSAGE_READ, Action.MESSAGE_REPLY, Action.MESSAGE_CLOSE):
-        if thread is None or thread.professional_id != caller.professional_id:
-            return _hide()
-        if action is Action.MESSAGE_REPLY and not thread.open:
-            return _forbid("thread_closed")
-        return _allow()
-    if action is not Action.READ:
-        return _forbid("patients_only", log=True)
-    if care.blocked:
-        return _forbid("professional_blocked", log=True)
-    if not care.authorised and not occupational:
-        return _forbid("no_care_consent", log=True)
-    if document is None:
-        return _allow(log=True)
-    if is_hidden(document, subject.switches):
-        author = document.author_professional_id == caller.professional_id
-        if not (author or care.administrator):
-            return _hide("not_found", log=True)
-    if document.category not in matrix().allowed_categories(caller.profession):
-        return _forbid("category_not_allowed", log=True)
-    return _allow(log=True)
-
-
-def _decide_emergency(
-    caller: Caller, subject: Subject, reason: str | None, occupational: bool
-) -> Decision:
-    if occupational:
-        return _forbid("emergency_not_for_occupational", log=True)
-    if not reason or len(reason.strip()) < MIN_EMERGENCY_REASON:
-        return _forbid("emergency_reason_required", log=True)
-    if subject.care.blocked:
-        return _forbid("professional_blocked", log=True)
-    sw = subject.switches
-    allowed = sw.samu_access if is_samu(caller.profession) else sw.emergency_access
-    if not allowed:
-        return _forbid("emergency_access_off", log=True)
-    return _allow(log=True)
-
-
-def can_read_document(caller: Caller, subject: Subject, document: DocumentFacts) -> bool:
-    """For lists: documents a caller may not read are left out without a trace."""
-    return decide(caller, Action.READ, subject, document).allowed
-
-
-def emergency_sees_hidden(switches: Switches) -> bool:
-    return switches.emergency_hidden_documents
+def refuse_excluded_organisation(org_id: str, kind: str, path: str) -> AppError:
+    """Insurers, mutuelles, banks and employers never get access (CSP L1111-18)."""
+    log.warning("refused access attempt by excluded organisation %s (%s) on %s", org_id, kind, path)
+    return AppError("excluded_organisation", 403)

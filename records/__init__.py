@@ -1,0 +1,1 @@
+"""The record service: accounts, people and roles, and the system of record (SPEC §3)."""

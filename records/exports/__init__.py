@@ -1,0 +1,1 @@
+"""Exports of a record: FHIR R4 bundle, school vaccination certificate, growth chart."""

@@ -1,0 +1,55 @@
+"""The record service's FastAPI application: `uvicorn records.main:app`."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+
+from records.db import Database
+from records.errors import install_error_handlers
+from records.routers import activation, assistant, auth, dev, health, me, refusals
+from records.services import outbox
+from records.services.sender import Sender, make_sender
+from records.settings import Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, sender: Sender | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    logging.getLogger("records").setLevel(settings.log_level.upper())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if settings.outbox_worker_enabled:
+            task = asyncio.create_task(outbox.run_worker(app.state.db, app.state.sender, settings))
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            app.state.db.dispose()
+
+    app = FastAPI(
+        title="Mon espace santé — records",
+        version="0.1.0",
+        description="The record service: accounts, people and roles (SPEC §3).",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = Database(settings)
+    app.state.sender = sender or make_sender(settings)
+    install_error_handlers(app)
+    for module in (health, activation, auth, me, refusals, assistant):
+        app.include_router(module.router)
+    if settings.dev_routes:
+        app.include_router(dev.router)
+    return app
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""Request and response bodies of the record service (pydantic 2)."""

@@ -1,0 +1,101 @@
+"""Secrets: password hashing (argon2id), keyed hashes for one-time codes, random tokens and
+API keys, and brute-force limits. Nothing here logs a secret."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from records.errors import AppError
+from records.models import RateCounter
+
+# argon2-cffi's defaults are RFC 9106's low-memory profile, type argon2id.
+_hasher = PasswordHasher()
+# Verified when the identifier is unknown, so both answers take the same time.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def new_code() -> str:
+    """A 6-digit one-time code."""
+    return f"{secrets.randbelow(1_000_000):06d}"
+
+
+def hash_code(secret_key: str, owner_id: str, code: str) -> str:
+    """Keyed hash: a 6-digit code is too short for a plain hash to protect it."""
+    msg = f"{owner_id}:{code}".encode()
+    return hmac.new(secret_key.encode(), msg, hashlib.sha256).hexdigest()
+
+
+def codes_match(expected_hash: str, secret_key: str, owner_id: str, code: str) -> bool:
+    return hmac.compare_digest(expected_hash, hash_code(secret_key, owner_id, code))
+
+
+def new_token(prefix: str) -> str:
+    """A session token or API key: 256 random bits."""
+    return f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def token_hash(token: str) -> str:
+    """Tokens are random and long: SHA-256 is enough to store them."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def constant_equals(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+class RateLimiter:
+    """Fixed-window failure counters stored in the database (shared by every replica)."""
+
+    def __init__(self, session: Session, window_seconds: int) -> None:
+        self.session = session
+        self.window = timedelta(seconds=window_seconds)
+
+    def _counter(self, key: str, now: datetime) -> RateCounter | None:
+        row = self.session.execute(
+            select(RateCounter).where(RateCounter.key == key)
+        ).scalar_one_or_none()
+        if row is not None and now - row.window_start >= self.window:
+            row.window_start = now
+            row.count = 0
+        return row
+
+    def check(self, keys: dict[str, int], now: datetime, code: str = "too_many_attempts") -> None:
+        """Refuse (429) when any key already reached its limit in the current window."""
+        for key, limit in keys.items():
+            row = self._counter(key, now)
+            if row is not None and row.count >= limit:
+                retry = int((row.window_start + self.window - now).total_seconds()) + 1
+                raise AppError(code, 429, headers={"Retry-After": str(max(retry, 1))})
+
+    def hit(self, keys: dict[str, int] | list[str], now: datetime) -> None:
+        """Count one failure on each key."""
+        for key in keys:
+            row = self._counter(key, now)
+            if row is None:
+                self.session.add(RateCounter(key=key, window_start=now, count=1))
+            else:
+                row.count += 1
+        self.session.flush()
+
+    def count(self, key: str, now: datetime) -> int:
+        row = self._counter(key, now)
+        return 0 if row is None else row.count

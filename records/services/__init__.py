@@ -1,0 +1,1 @@
+"""Business logic of the record service, one module per responsibility."""

@@ -1,0 +1,128 @@
+"""Login (SPEC §3.2): identifier + password, then a one-time code by SMS or email, every time.
+Helpline agents log in with their login and password."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from records import clock
+from records.errors import AppError
+from records.models import Account, AuthSession, HelplineAgent, LoginChallenge, Person
+from records.security import RateLimiter, verify_password
+from records.services import codes, sessions
+from records.services.validation import mask_email, mask_phone
+from records.settings import Settings
+
+log = logging.getLogger("records.auth")
+
+
+def _login_limits(settings: Settings, identifier: str, client_key: str) -> dict[str, int]:
+    return {
+        f"login:id:{identifier.lower()[:100]}": settings.login_failures_per_target,
+        f"login:client:{client_key}": settings.login_failures_per_client,
+    }
+
+
+def _channel_and_contact(person: Person, channel: str | None) -> tuple[str, str]:
+    if channel is None:
+        channel = "sms" if person.phone else "email"
+    to = person.phone if channel == "sms" else person.email
+    if not to:
+        raise AppError("channel_unavailable", 422)
+    return channel, to
+
+
+def masked_contact(person: Person, channel: str) -> str:
+    return (mask_phone(person.phone) if channel == "sms" else mask_email(person.email)) or ""
+
+
+def start_login(
+    session: Session,
+    settings: Settings,
+    identifier: str,
+    password: str,
+    channel: str | None,
+    client_key: str,
+) -> tuple[LoginChallenge, str]:
+    now = clock.now()
+    limiter = RateLimiter(session, settings.rate_window_seconds)
+    keys = _login_limits(settings, identifier, client_key)
+    limiter.check(keys, now)
+    account = session.execute(
+        select(Account).where(Account.identifier == identifier, Account.status == "active")
+    ).scalar_one_or_none()
+    if not verify_password(account.password_hash if account else None, password):
+        limiter.hit(keys, now)
+        session.commit()
+        log.info("login refused: wrong credentials")
+        raise AppError("wrong_credentials", 401)
+    assert account is not None
+    person = session.get(Person, account.person_id)
+    assert person is not None
+    channel, to = _channel_and_contact(person, channel)
+    challenge = LoginChallenge(
+        account_id=account.id,
+        created_at=now,
+        expires_at=now + timedelta(seconds=settings.code_ttl_seconds * 2),
+    )
+    session.add(challenge)
+    session.flush()
+    codes.issue(session, settings, "login", challenge.id, channel, to, "login_code")
+    log.info("login challenge %s for account %s", challenge.id, account.id)
+    return challenge, masked_contact(person, channel)
+
+
+def load_challenge(session: Session, challenge_id: str) -> LoginChallenge:
+    challenge = session.get(LoginChallenge, challenge_id)
+    if challenge is None:
+        raise AppError("challenge_not_found", 404)
+    if challenge.completed_at is not None or clock.now() >= challenge.expires_at:
+        raise AppError("challenge_expired", 410)
+    return challenge
+
+
+def resend_login_code(
+    session: Session, settings: Settings, challenge: LoginChallenge, channel: str | None
+) -> str:
+    account = session.get(Account, challenge.account_id)
+    assert account is not None
+    person = session.get(Person, account.person_id)
+    assert person is not None
+    channel, to = _channel_and_contact(person, channel)
+    codes.issue(session, settings, "login", challenge.id, channel, to, "login_code")
+    return masked_contact(person, channel)
+
+
+def verify_login(
+    session: Session, settings: Settings, challenge: LoginChallenge, code: str
+) -> tuple[str, AuthSession]:
+    codes.verify(session, settings, "login", challenge.id, code)
+    challenge.completed_at = clock.now()
+    token, row = sessions.create(session, settings, account_id=challenge.account_id)
+    log.info("login done for account %s", challenge.account_id)
+    return token, row
+
+
+def agent_login(
+    session: Session, settings: Settings, login: str, password: str, client_key: str
+) -> tuple[str, AuthSession, HelplineAgent]:
+    now = clock.now()
+    limiter = RateLimiter(session, settings.rate_window_seconds)
+    keys = _login_limits(settings, "agent:" + login, client_key)
+    limiter.check(keys, now)
+    agent = session.execute(
+        select(HelplineAgent).where(HelplineAgent.login == login, HelplineAgent.active.is_(True))
+    ).scalar_one_or_none()
+    if not verify_password(agent.password_hash if agent else None, password):
+        limiter.hit(keys, now)
+        session.commit()
+        log.info("agent login refused")
+        raise AppError("wrong_credentials", 401)
+    assert agent is not None
+    token, row = sessions.create(session, settings, agent_id=agent.id)
+    log.info("agent %s logged in", agent.id)
+    return token, row, agent

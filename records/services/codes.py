@@ -1,0 +1,93 @@
+"""One-time codes (SPEC §3.2): 6 digits, single use, 10 minutes, 5 wrong tries, stored as a
+keyed hash, sent through the outbox in the same transaction."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from records import clock
+from records.errors import AppError
+from records.models import OneTimeCode
+from records.security import codes_match, hash_code, new_code
+from records.services import outbox
+from records.settings import Settings
+
+log = logging.getLogger("records.codes")
+
+
+def issue(
+    session: Session,
+    settings: Settings,
+    owner_kind: str,
+    owner_id: str,
+    channel: str,
+    to: str,
+    template: str,
+) -> OneTimeCode:
+    """Replace the owner's current code by a new one and queue it for delivery."""
+    now = clock.now()
+    recent = session.execute(
+        select(func.count())
+        .select_from(OneTimeCode)
+        .where(OneTimeCode.owner_id == owner_id, OneTimeCode.created_at > now - timedelta(hours=1))
+    ).scalar_one()
+    if recent >= settings.code_max_sends_per_hour:
+        raise AppError("too_many_codes", 429, headers={"Retry-After": "3600"})
+    session.execute(
+        update(OneTimeCode)
+        .where(OneTimeCode.owner_id == owner_id, OneTimeCode.superseded_at.is_(None))
+        .values(superseded_at=now)
+    )
+    code = new_code()
+    row = OneTimeCode(
+        owner_kind=owner_kind,
+        owner_id=owner_id,
+        code_hash=hash_code(settings.records_secret_key, owner_id, code),
+        channel=channel,
+        created_at=now,
+        expires_at=now + timedelta(seconds=settings.code_ttl_seconds),
+        failed_tries=0,
+    )
+    session.add(row)
+    outbox.enqueue(session, channel, to, template, code=code)
+    log.info("code issued for %s %s by %s", owner_kind, owner_id, channel)
+    return row
+
+
+def verify(session: Session, settings: Settings, owner_kind: str, owner_id: str, code: str) -> None:
+    """Accept the owner's current code once, or raise. A wrong try is committed before the
+    error is raised, so the 5-try limit holds whatever the caller does next."""
+    code = (code or "").strip().replace(" ", "")
+    if len(code) != 6 or not code.isdigit():
+        raise AppError("invalid_code_format", 422)
+    row = session.execute(
+        select(OneTimeCode)
+        .where(
+            OneTimeCode.owner_id == owner_id,
+            OneTimeCode.owner_kind == owner_kind,
+            OneTimeCode.superseded_at.is_(None),
+            OneTimeCode.used_at.is_(None),
+        )
+        .order_by(OneTimeCode.created_at.desc())
+        .limit(1)
+        .with_for_update()
+    ).scalar_one_or_none()
+    if row is None:
+        raise AppError("no_code", 409)
+    now = clock.now()
+    if row.failed_tries >= settings.code_max_tries:
+        raise AppError("too_many_tries", 429)
+    if now >= row.expires_at:
+        raise AppError("code_expired", 410)
+    if not codes_match(row.code_hash, settings.records_secret_key, owner_id, code):
+        row.failed_tries += 1
+        session.commit()
+        log.info("wrong code for %s %s (%d tries)", owner_kind, owner_id, row.failed_tries)
+        if row.failed_tries >= settings.code_max_tries:
+            raise AppError("too_many_tries", 429)
+        raise AppError("wrong_code", 400)
+    row.used_at = now

@@ -1,0 +1,99 @@
+"""Transactional outbox: messages are added in the caller's transaction (never lost with
+their event), then delivered by a worker with retries and exponential backoff."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from records import clock
+from records.db import Database
+from records.messages import EMAILS, SMS
+from records.models import OutboxMessage
+from records.services.sender import Sender, SendError
+from records.settings import Settings
+
+log = logging.getLogger("records.outbox")
+
+
+def enqueue(session: Session, channel: str, to: str, template: str, **values: str) -> OutboxMessage:
+    """Add a message to the outbox; it is committed with the caller's transaction."""
+    if channel == "sms":
+        subject, body = None, SMS[template].format(**values)
+    else:
+        subject = EMAILS[template]["subject"].format(**values)
+        body = EMAILS[template]["body"].format(**values)
+    now = clock.now()
+    message = OutboxMessage(
+        channel=channel,
+        to=to,
+        subject=subject,
+        body=body,
+        purpose=template,
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(message)
+    session.flush()
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min… capped at 1 hour."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def deliver_pending(db: Database, sender: Sender, settings: Settings, limit: int = 100) -> int:
+    """Deliver the messages that are due, one transaction each. Safe with several workers:
+    on PostgreSQL a row being sent is locked and skipped by the others. Returns how many
+    messages were sent."""
+    sent = 0
+    for _ in range(limit):
+        with db.session() as session:
+            now = clock.now()
+            message = session.execute(
+                select(OutboxMessage)
+                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+                .order_by(OutboxMessage.created_at)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            ).scalar_one_or_none()
+            if message is None:
+                return sent
+            message.attempts += 1
+            try:
+                sender.send(message)
+            except SendError as exc:
+                message.last_error = str(exc)[:300]
+                if message.attempts >= settings.outbox_max_attempts:
+                    message.status = "failed"
+                    log.error("outbox message %s failed for good: %s", message.id, exc)
+                else:
+                    message.next_attempt_at = now + backoff(message.attempts)
+                    log.warning("outbox message %s not delivered, will retry: %s", message.id, exc)
+            else:
+                message.status = "sent"
+                message.sent_at = now
+                message.last_error = None
+                sent += 1
+                log.info(
+                    "outbox message %s sent (%s, %s)", message.id, message.channel, message.purpose
+                )
+            session.commit()
+    return sent
+
+
+async def run_worker(db: Database, sender: Sender, settings: Settings) -> None:
+    """Background loop started in the app lifespan."""
+    while True:
+        try:
+            await asyncio.to_thread(deliver_pending, db, sender, settings)
+        except Exception as exc:  # keep the loop alive; the next round retries
+            log.error("outbox worker round failed: %s", type(exc).__name__)
+        await asyncio.sleep(settings.outbox_poll_seconds)

@@ -1,0 +1,94 @@
+"""One settings object for the record service, read from the environment (docs/contracts.md)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Default data folder: the project's var/, wherever the command runs from (Alembic runs in
+# records/, uvicorn at the top), so both find the same SQLite file.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SERVICE_TOKEN = "dev-records-service-token"  # noqa: S105 - development default only
+DEV_SECRET_KEY = "dev-records-secret-key-change-me"  # noqa: S105 - development default only
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = PROJECT_ROOT / "var"
+    database_url: str | None = None
+
+    # The assistant's service credential (SPEC §3.5) and the key used to hash one-time codes.
+    records_service_token: str = DEV_SERVICE_TOKEN
+    records_secret_key: str = DEV_SECRET_KEY
+
+    # Accounts (SPEC §3.2).
+    code_ttl_seconds: int = 600
+    code_max_tries: int = 5
+    code_max_sends_per_hour: int = 5
+    activation_ttl_seconds: int = 3600
+    session_idle_seconds: int = 30 * 60
+    session_absolute_seconds: int = 12 * 3600
+    assistant_link_seconds: int = 12 * 3600
+    # Brute-force limits: failures allowed per window, per target (identifier, identity) and
+    # per client (IP address or conversation).
+    login_failures_per_target: int = 5
+    login_failures_per_client: int = 30
+    identity_failures_per_target: int = 5
+    identity_failures_per_client: int = 20
+    rate_window_seconds: int = 900
+
+    # Outbox delivery (SPEC §3.2: messages are never lost).
+    outbox_worker_enabled: bool = True
+    outbox_poll_seconds: float = 2.0
+    outbox_max_attempts: int = 8
+    # "log": development default, the message stays readable in GET /dev/outbox and is
+    # marked sent. "network": SMTP for email and the HTTP SMS provider for SMS.
+    sender: Literal["log", "network"] | None = None
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = "Mon espace santé <ne-pas-repondre@monespacesante.example>"
+    sms_api_url: str | None = None  # Twilio-compatible REST API base URL
+    sms_account_sid: str = "dev"
+    sms_auth_token: str = "dev"  # noqa: S105 - development default only
+    sms_from: str = "MonEspaceSante"
+
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> Settings:
+        if self.environment == "production":
+            if self.records_service_token == DEV_SERVICE_TOKEN:
+                raise ValueError("RECORDS_SERVICE_TOKEN is required in production")
+            if self.records_secret_key == DEV_SECRET_KEY:
+                raise ValueError("RECORDS_SECRET_KEY is required in production")
+        return self
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir.resolve() / 'records.db'}"
+
+    @property
+    def dev_routes(self) -> bool:
+        return self.environment in ("development", "test")
+
+    @property
+    def sender_backend(self) -> str:
+        if self.sender:
+            return self.sender
+        return "network" if self.environment == "production" else "log"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
