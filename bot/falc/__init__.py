@@ -1,0 +1,1 @@
+"""FALC (easy-to-read French) linter: `python -m bot.falc check`. See README.md."""
