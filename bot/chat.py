@@ -1,0 +1,385 @@
+"""The gateway's dialogue routing, shared by every channel.
+
+A user message goes, in order: to the secret path when Rasa asked for a secret, to the agent
+when a person of the 3422 took over, otherwise into the durable queue and from there to Rasa.
+Rasa's answers become stored bot messages pushed to the conversation's event streams.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import re
+from collections import defaultdict
+from typing import Any
+
+import httpx
+
+from bot import messages
+from bot.conversations import Broker, Conversation, ConversationStore, StoredMessage
+from bot.rasa_client import RasaClient, RasaUnavailable
+from bot.secrets import (
+    RecordsUnavailable,
+    SecretRouter,
+    is_valid_request,
+    secret_kind,
+)
+
+log = logging.getLogger("bot.chat")
+
+# Intents only the gateway may send (docs/contracts.md): a user must never forge them.
+RESERVED_INTENTS = ("secret_ok", "secret_failed")
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+PICTOGRAMS = frozenset(
+    "calendar document lock phone help doctor child emergency message voice check warning".split()
+)
+
+
+class ConversationNotFound(Exception):
+    pass
+
+
+def clean_text(text: str) -> str:
+    """User text as Rasa may receive it: no control characters, no leading "/".
+
+    Rasa reads a message starting with "/" as an intent with entities; only the buttons the bot
+    offered may do that (see ChatService._offered_payload).
+    """
+    text = CONTROL_CHARS.sub(" ", text).strip()
+    return text.lstrip("/").strip()
+
+
+class ChatService:
+    def __init__(
+        self,
+        store: ConversationStore,
+        broker: Broker,
+        rasa: RasaClient,
+        secret_router: SecretRouter,
+        actions_url: str,
+        retry_interval: float,
+    ) -> None:
+        self.store = store
+        self.broker = broker
+        self.rasa = rasa
+        self.secrets = secret_router
+        self._actions_health = actions_url.rstrip("/").removesuffix("/webhook") + "/health"
+        self._retry_interval = retry_interval
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._http = httpx.AsyncClient(timeout=1.0)
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    # Rendering -----------------------------------------------------------------------------
+
+    def render(self, message: StoredMessage, conversation: Conversation | None = None) -> dict:
+        """A stored message as the chat API shows it (docs/contracts.md, gateway chat API)."""
+        body = message.body
+        out: dict[str, Any] = {
+            "id": message.id,
+            "from": message.sender,
+            "text": body.get("text", ""),
+            "buttons": body.get("buttons", []),
+            "created_at": message.created_at,
+        }
+        for key in ("pictogram", "secret_input", "masked", "agent_name"):
+            if body.get(key) is not None:
+                out[key] = body[key]
+        if message.sender != "user" and out["text"]:
+            out["audio_path"] = self.audio_path(message)
+            if conversation is not None and conversation.voice:
+                out["audio_url"] = out["audio_path"]
+        return out
+
+    @staticmethod
+    def audio_path(message: StoredMessage) -> str:
+        return f"/api/conversations/{message.conversation_id}/messages/{message.id}/audio"
+
+    def state(self, conversation: Conversation) -> dict[str, Any]:
+        secret = None
+        if conversation.pending_secret:
+            purpose = conversation.pending_secret["purpose"]
+            secret = {"purpose": purpose, "kind": secret_kind(purpose)}
+        return {
+            "conversation_id": conversation.id,
+            "voice": conversation.voice,
+            "secret_input": secret,
+            "handoff": conversation.handoff,
+            "waiting": bool(self.store.pending(conversation.id)),
+        }
+
+    def _get(self, conversation_id: str) -> Conversation:
+        conversation = self.store.get(conversation_id)
+        if conversation is None:
+            raise ConversationNotFound(conversation_id)
+        return conversation
+
+    def _emit(self, message: StoredMessage) -> dict:
+        rendered = self.render(message, self.store.get(message.conversation_id))
+        self.broker.publish(message.conversation_id, {"event": "message", "data": rendered})
+        return rendered
+
+    def _emit_state(self, conversation_id: str) -> None:
+        conversation = self.store.get(conversation_id)
+        if conversation is not None:
+            self.broker.publish(
+                conversation_id, {"event": "state", "data": self.state(conversation)}
+            )
+
+    def _add(self, conversation_id: str, sender: str, body: dict[str, Any]) -> dict:
+        return self._emit(self.store.add_message(conversation_id, sender, body))
+
+    # User messages -------------------------------------------------------------------------
+
+    async def user_message(
+        self, conversation_id: str, text: str | None, payload: str | None = None
+    ) -> dict[str, Any]:
+        """Handle one message typed (text) or chosen with a button (payload + its title)."""
+        async with self._locks[conversation_id]:
+            conversation = self._get(conversation_id)
+            if conversation.pending_secret and payload is None:
+                return await self._secret(conversation, text or "")
+            if conversation.pending_secret:
+                # A button during a secret question (stop, help, lost code): the secret
+                # question is over, the choice goes to Rasa as usual.
+                self.store.set_pending_secret(conversation_id, None)
+                self._emit_state(conversation_id)
+
+            shown = clean_text(text or "")
+            rasa_message = self._offered_payload(conversation_id, payload) if payload else None
+            if rasa_message is None:
+                rasa_message = shown
+            user = self._add(conversation_id, "user", {"text": shown})
+            if conversation.handoff == "active":
+                # The person of the 3422 answers: Rasa is paused for this conversation.
+                return {"user_message": user, "messages": [], "queued": False}
+            if not rasa_message:
+                return {"user_message": user, "messages": [], "queued": False}
+            self.store.enqueue(conversation_id, rasa_message)
+            produced = await self._drain(conversation_id, from_user=True)
+            return {
+                "user_message": user,
+                "messages": produced,
+                "queued": bool(self.store.pending(conversation_id)),
+            }
+
+    def _offered_payload(self, conversation_id: str, payload: str) -> str | None:
+        """The payload when one of the bot's recent buttons carries it, otherwise None."""
+        if payload.lstrip("/").split("{", 1)[0].strip() in RESERVED_INTENTS:
+            return None
+        for message in reversed(self.store.messages(conversation_id, limit=30)):
+            if message.sender == "bot":
+                for button in message.body.get("buttons", []):
+                    if button.get("payload") == payload:
+                        return payload
+        return None
+
+    async def _secret(self, conversation: Conversation, secret: str) -> dict[str, Any]:
+        request = conversation.pending_secret or {}
+        purpose = str(request.get("purpose"))
+        kind = secret_kind(purpose)
+        user = self._add(
+            conversation.id,
+            "user",
+            {"text": messages.text(f"secret_sent_{kind}"), "masked": True},
+        )
+        try:
+            outcome = await self.secrets.handle(
+                conversation.id, request, secret.strip(), conversation.login_challenge
+            )
+        except RecordsUnavailable:
+            # The secret is dropped here; the question stays open so the user can type it again.
+            log.warning("records unavailable during a secret step (%s)", purpose)
+            failure = self._add(
+                conversation.id, "system", {"text": messages.text("secret_service_down")}
+            )
+            return {"user_message": user, "messages": [failure], "queued": False}
+        finally:
+            del secret
+        self.store.set_pending_secret(conversation.id, None)
+        if outcome.login_challenge:
+            self.store.set_login_challenge(conversation.id, outcome.login_challenge)
+        if outcome.linked_until:
+            self.store.set_linked_until(conversation.id, outcome.linked_until)
+            self.store.set_login_challenge(conversation.id, None)
+        self._emit_state(conversation.id)
+        self.store.enqueue(conversation.id, outcome.rasa_message())
+        produced = await self._drain(conversation.id, from_user=True)
+        return {
+            "user_message": user,
+            "messages": produced,
+            "queued": bool(self.store.pending(conversation.id)),
+        }
+
+    # Queue and Rasa ------------------------------------------------------------------------
+
+    async def _actions_up(self) -> bool:
+        try:
+            return (await self._http.get(self._actions_health)).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    async def _drain(self, conversation_id: str, from_user: bool) -> list[dict]:
+        """Send the conversation's queued messages to Rasa in order; stop at the first failure.
+
+        The caller holds the conversation's lock.
+        """
+        produced: list[dict] = []
+        for item in self.store.pending(conversation_id):
+            conversation = self._get(conversation_id)
+            try:
+                answers = await self.rasa.send(conversation_id, item.message)
+                if not answers and not await self._actions_up():
+                    # Rasa swallows a failed custom action and answers nothing.
+                    raise RasaUnavailable("action server down")
+            except RasaUnavailable as exc:
+                log.warning("conversation queued: %s", exc)
+                self.store.mark_attempt(item.id)
+                if not conversation.outage_notified:
+                    self.store.set_outage_notified(conversation_id, True)
+                    body = {"text": messages.text("service_down"), "pictogram": "warning"}
+                    produced.append(self._add(conversation_id, "system", body))
+                elif from_user:
+                    body = {"text": messages.text("service_down_again")}
+                    produced.append(self._add(conversation_id, "system", body))
+                self._emit_state(conversation_id)
+                return produced
+            if conversation.outage_notified:
+                self.store.set_outage_notified(conversation_id, False)
+                body = {"text": messages.text("service_back"), "pictogram": "check"}
+                produced.append(self._add(conversation_id, "system", body))
+            self.store.mark_done(item.id)
+            produced.extend(self._apply_answers(conversation_id, answers))
+        self._emit_state(conversation_id)
+        return produced
+
+    def _apply_answers(self, conversation_id: str, answers: list[dict[str, Any]]) -> list[dict]:
+        """Turn Rasa's REST answers into bot messages and gateway state.
+
+        Rasa sends a response's text and its custom payload as two answers: a pictogram
+        belongs to the text before it (or the next one when none came before).
+        """
+        bodies: list[dict[str, Any]] = []
+        pending_pictogram: str | None = None
+        secret_request: dict[str, Any] | None = None
+        voice: bool | None = None
+        handoff = False
+        for answer in answers:
+            if not isinstance(answer, dict):
+                continue
+            text = answer.get("text")
+            buttons = _buttons(answer.get("buttons"))
+            if isinstance(text, str) and text.strip() or buttons:
+                body: dict[str, Any] = {"text": text or "", "buttons": buttons}
+                if pending_pictogram:
+                    body["pictogram"], pending_pictogram = pending_pictogram, None
+                bodies.append(body)
+            custom = answer.get("custom")
+            if not isinstance(custom, dict):
+                continue
+            pictogram = custom.get("pictogram")
+            if isinstance(pictogram, str) and pictogram in PICTOGRAMS:
+                if bodies and "pictogram" not in bodies[-1]:
+                    bodies[-1]["pictogram"] = pictogram
+                else:
+                    pending_pictogram = pictogram
+            if is_valid_request(custom.get("secret_input")):
+                secret_request = dict(custom["secret_input"])
+            if isinstance(custom.get("voice"), bool):
+                voice = custom["voice"]
+            if custom.get("handoff") is True:
+                handoff = True
+
+        if voice is not None:
+            self.store.set_voice(conversation_id, voice)
+        if secret_request is not None:
+            self.store.set_pending_secret(conversation_id, secret_request)
+            if bodies:
+                purpose = secret_request["purpose"]
+                bodies[-1]["secret_input"] = {"purpose": purpose, "kind": secret_kind(purpose)}
+        produced = [self._add(conversation_id, "bot", body) for body in bodies]
+        if handoff and self._get(conversation_id).handoff == "none":
+            self.store.set_handoff(conversation_id, "requested")
+            body = {"text": messages.text("handoff_requested"), "pictogram": "phone"}
+            produced.append(self._add(conversation_id, "system", body))
+        return produced
+
+    async def retry_pending(self) -> int:
+        """One pass of the retry loop: answer the queued messages once Rasa is back."""
+        waiting = self.store.conversations_with_pending()
+        if not waiting or not await self.rasa.is_up():
+            return 0
+        answered = 0
+        for conversation_id in waiting:
+            async with self._locks[conversation_id]:
+                if self.store.get(conversation_id) is None:
+                    continue
+                answered += len(await self._drain(conversation_id, from_user=False))
+        return answered
+
+    async def retry_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._retry_interval)
+            try:
+                await self.retry_pending()
+            except Exception:  # the loop must outlive any single failure
+                log.exception("retry loop pass failed")
+
+    # Voice, agents, pushed messages ------------------------------------------------------
+
+    async def set_voice(self, conversation_id: str, enabled: bool) -> dict[str, Any]:
+        self._get(conversation_id)
+        self.store.set_voice(conversation_id, enabled)
+        self._emit_state(conversation_id)
+        return self.state(self._get(conversation_id))
+
+    async def set_handoff(self, conversation_id: str, active: bool) -> dict[str, Any]:
+        async with self._locks[conversation_id]:
+            conversation = self._get(conversation_id)
+            if active and conversation.handoff != "active":
+                self.store.set_handoff(conversation_id, "active")
+                body = {"text": messages.text("agent_joined"), "pictogram": "phone"}
+                self._add(conversation_id, "system", body)
+            elif not active and conversation.handoff != "none":
+                self.store.set_handoff(conversation_id, "none")
+                self._add(conversation_id, "system", {"text": messages.text("agent_left")})
+            self._emit_state(conversation_id)
+            return self.state(self._get(conversation_id))
+
+    async def push(
+        self, conversation_id: str, sender: str, text: str, agent_name: str | None = None
+    ) -> dict:
+        """A message that does not come from Rasa: an agent's answer or a reminder."""
+        self._get(conversation_id)
+        body: dict[str, Any] = {"text": CONTROL_CHARS.sub(" ", text).strip()}
+        if agent_name:
+            body["agent_name"] = agent_name
+        return self._add(conversation_id, sender, body)
+
+
+def _buttons(raw: Any) -> list[dict[str, str]]:
+    buttons = []
+    if isinstance(raw, list):
+        for button in raw:
+            if isinstance(button, dict) and button.get("title") and button.get("payload"):
+                buttons.append({"title": str(button["title"]), "payload": str(button["payload"])})
+    return buttons
+
+
+def sse_format(event: dict[str, Any], event_id: int | None = None) -> str:
+    lines = []
+    if event_id is not None:
+        lines.append(f"id: {event_id}")
+    lines.append(f"event: {event['event']}")
+    lines.append("data: " + json.dumps(event["data"], ensure_ascii=False))
+    return "\n".join(lines) + "\n\n"
+
+
+async def cancel(task: asyncio.Task | None) -> None:
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

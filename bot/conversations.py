@@ -1,0 +1,279 @@
+"""Per-conversation state, history and the durable queue of messages waiting for Rasa.
+
+Stored in one SQLite file under DATA_DIR so nothing the user sent is lost when Rasa, the
+actions or records are down (SPEC §4.4), nor when the gateway restarts. State that must not
+live in Rasa lives here: voice on/off, the pending secret request, the handoff status.
+Session tokens are never written here (see bot/secrets.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+    id TEXT PRIMARY KEY,
+    channel TEXT NOT NULL DEFAULT 'web',
+    created_at REAL NOT NULL,
+    voice INTEGER NOT NULL DEFAULT 0,
+    pending_secret TEXT,
+    handoff TEXT NOT NULL DEFAULT 'none',
+    outage_notified INTEGER NOT NULL DEFAULT 0,
+    linked_until TEXT,
+    login_challenge TEXT
+);
+CREATE TABLE IF NOT EXISTS messages (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id),
+    sender TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
+CREATE TABLE IF NOT EXISTS queue (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id),
+    message TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    done_at REAL
+);
+CREATE INDEX IF NOT EXISTS queue_pending ON queue(done_at, conversation_id, id);
+"""
+
+HANDOFF_STATES = ("none", "requested", "active")
+
+
+@dataclass
+class Conversation:
+    id: str
+    channel: str
+    created_at: float
+    voice: bool
+    pending_secret: dict[str, Any] | None
+    handoff: str
+    outage_notified: bool
+    linked_until: str | None
+    login_challenge: str | None
+
+
+@dataclass
+class StoredMessage:
+    id: int
+    conversation_id: str
+    sender: str  # user, bot, agent, system
+    body: dict[str, Any]
+    created_at: float
+
+
+@dataclass
+class QueuedMessage:
+    id: int
+    conversation_id: str
+    message: str
+    attempts: int
+
+
+def new_conversation_id() -> str:
+    # 24 random bytes: the id is the widget's only credential for its own conversation.
+    return secrets.token_urlsafe(24)
+
+
+class ConversationStore:
+    """SQLite-backed store. Calls are short and serialised by a lock (one writer)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # Conversations -------------------------------------------------------------------------
+
+    def create(self, channel: str = "web", conversation_id: str | None = None) -> Conversation:
+        cid = conversation_id or new_conversation_id()
+        with self._lock:
+            self._db.execute(
+                "INSERT OR IGNORE INTO conversations(id, channel, created_at) VALUES (?, ?, ?)",
+                (cid, channel, time.time()),
+            )
+        conversation = self.get(cid)
+        assert conversation is not None
+        return conversation
+
+    def get(self, conversation_id: str) -> Conversation | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT * FROM conversations WHERE id = ?", (conversation_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        return Conversation(
+            id=row["id"],
+            channel=row["channel"],
+            created_at=row["created_at"],
+            voice=bool(row["voice"]),
+            pending_secret=json.loads(row["pending_secret"]) if row["pending_secret"] else None,
+            handoff=row["handoff"],
+            outage_notified=bool(row["outage_notified"]),
+            linked_until=row["linked_until"],
+            login_challenge=row["login_challenge"],
+        )
+
+    def set_voice(self, conversation_id: str, enabled: bool) -> None:
+        self._update(conversation_id, "voice", int(enabled))
+
+    def set_pending_secret(self, conversation_id: str, request: dict[str, Any] | None) -> None:
+        self._update(conversation_id, "pending_secret", json.dumps(request) if request else None)
+
+    def set_handoff(self, conversation_id: str, state: str) -> None:
+        if state not in HANDOFF_STATES:
+            raise ValueError(state)
+        self._update(conversation_id, "handoff", state)
+
+    def set_outage_notified(self, conversation_id: str, notified: bool) -> None:
+        self._update(conversation_id, "outage_notified", int(notified))
+
+    def set_linked_until(self, conversation_id: str, until: str | None) -> None:
+        self._update(conversation_id, "linked_until", until)
+
+    def set_login_challenge(self, conversation_id: str, challenge_id: str | None) -> None:
+        self._update(conversation_id, "login_challenge", challenge_id)
+
+    def _update(self, conversation_id: str, column: str, value: Any) -> None:
+        # column comes from the fixed names above, never from input.
+        with self._lock:
+            self._db.execute(
+                f"UPDATE conversations SET {column} = ? WHERE id = ?",  # noqa: S608
+                (value, conversation_id),
+            )
+
+    # History -------------------------------------------------------------------------------
+
+    def add_message(self, conversation_id: str, sender: str, body: dict[str, Any]) -> StoredMessage:
+        now = time.time()
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO messages(conversation_id, sender, body, created_at) VALUES (?,?,?,?)",
+                (conversation_id, sender, json.dumps(body, ensure_ascii=False), now),
+            )
+        return StoredMessage(int(cursor.lastrowid or 0), conversation_id, sender, body, now)
+
+    def update_message(self, message: StoredMessage) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE messages SET body = ? WHERE id = ?",
+                (json.dumps(message.body, ensure_ascii=False), message.id),
+            )
+
+    def messages(
+        self, conversation_id: str, after_id: int = 0, limit: int = 500
+    ) -> list[StoredMessage]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? AND id > ?"
+                " ORDER BY id DESC LIMIT ?) ORDER BY id",
+                (conversation_id, after_id, limit),
+            ).fetchall()
+        return [
+            StoredMessage(
+                r["id"], r["conversation_id"], r["sender"], json.loads(r["body"]), r["created_at"]
+            )
+            for r in rows
+        ]
+
+    def message(self, conversation_id: str, message_id: int) -> StoredMessage | None:
+        with self._lock:
+            r = self._db.execute(
+                "SELECT * FROM messages WHERE conversation_id = ? AND id = ?",
+                (conversation_id, message_id),
+            ).fetchone()
+        if r is None:
+            return None
+        return StoredMessage(
+            r["id"], r["conversation_id"], r["sender"], json.loads(r["body"]), r["created_at"]
+        )
+
+    # Durable queue -------------------------------------------------------------------------
+
+    def enqueue(self, conversation_id: str, message: str) -> int:
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO queue(conversation_id, message, created_at) VALUES (?, ?, ?)",
+                (conversation_id, message, time.time()),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def pending(self, conversation_id: str) -> list[QueuedMessage]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT id, conversation_id, message, attempts FROM queue"
+                " WHERE conversation_id = ? AND done_at IS NULL ORDER BY id",
+                (conversation_id,),
+            ).fetchall()
+        return [QueuedMessage(r[0], r[1], r[2], r[3]) for r in rows]
+
+    def conversations_with_pending(self) -> list[str]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT DISTINCT conversation_id FROM queue WHERE done_at IS NULL"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def mark_attempt(self, queue_id: int) -> None:
+        with self._lock:
+            self._db.execute("UPDATE queue SET attempts = attempts + 1 WHERE id = ?", (queue_id,))
+
+    def mark_done(self, queue_id: int) -> None:
+        with self._lock:
+            self._db.execute("UPDATE queue SET done_at = ? WHERE id = ?", (time.time(), queue_id))
+
+
+@dataclass
+class Broker:
+    """Pushes new messages and state changes to the open event streams of a conversation.
+
+    In-process: one gateway replica serves a conversation's stream. Scale-out would put
+    Redis pub/sub behind this same interface.
+    """
+
+    _subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
+
+    def subscribe(self, conversation_id: str) -> asyncio.Queue[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=1000)
+        self._subscribers[conversation_id].add(queue)
+        return queue
+
+    def unsubscribe(self, conversation_id: str, queue: asyncio.Queue[dict[str, Any]]) -> None:
+        subscribers = self._subscribers.get(conversation_id)
+        if subscribers is not None:
+            subscribers.discard(queue)
+            if not subscribers:
+                del self._subscribers[conversation_id]
+
+    def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
+        for queue in list(self._subscribers.get(conversation_id, ())):
+            try:
+                queue.put_nowait(event)
+            except asyncio.QueueFull:
+                # A stalled stream: the client will reconnect and replay from Last-Event-ID.
+                self.unsubscribe(conversation_id, queue)

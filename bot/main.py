@@ -1,0 +1,115 @@
+"""The gateway: the one front door for channels (SPEC §2, §5). Run: uvicorn bot.main:app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from bot import errors, pages
+from bot.channels import internal, web
+from bot.chat import ChatService, cancel
+from bot.conversations import Broker, ConversationStore
+from bot.rasa_client import RasaClient
+from bot.secrets import SecretRouter
+from bot.settings import Settings, get_settings
+
+log = logging.getLogger("bot")
+
+
+def load_voice(settings: Settings) -> Any | None:
+    """The voice engine of bot/voice, or None when it is missing (the widget then says so)."""
+    try:
+        from bot.voice import VoiceService
+    except ImportError:
+        log.warning("bot.voice is missing: audio is unavailable")
+        return None
+    try:
+        return VoiceService(cache_dir=settings.audio_cache_dir, engine=settings.voice_engine)
+    except Exception:
+        log.exception("the voice engine failed to start: audio is unavailable")
+        return None
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store = ConversationStore(settings.gateway_db_path)
+        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+        secret_router = SecretRouter(
+            settings.records_url, settings.records_service_token, settings.records_timeout_seconds
+        )
+        service = ChatService(
+            store,
+            Broker(),
+            rasa,
+            secret_router,
+            settings.actions_url,
+            settings.retry_interval_seconds,
+        )
+        app.state.chat = service
+        app.state.voice = load_voice(settings)
+        retry = asyncio.create_task(service.retry_loop())
+        try:
+            yield
+        finally:
+            await cancel(retry)
+            await service.close()
+            await rasa.close()
+            await secret_router.close()
+            store.close()
+
+    app = FastAPI(
+        title="Mon espace santé — passerelle de l'assistant",
+        description=(
+            "The gateway's chat API used by the web widget. Bot messages are pushed on the "
+            "conversation's server-sent events stream and returned by the POST that caused them."
+        ),
+        version="1.0.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    errors.install(app)
+    # Any website may embed the widget; the conversation id, not a cookie, is the credential.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST", "PUT"],
+        allow_headers=["Content-Type", "Last-Event-ID"],
+    )
+    app.include_router(web.router)
+    app.include_router(internal.router)
+
+    widget_dir = settings.widget_dir
+
+    @app.get("/health", tags=["health"])
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    texts = widget_dir / "texts.fr.json"
+
+    @app.get("/", include_in_schema=False)
+    async def front_page() -> HTMLResponse:
+        """The product's front page: the widget, open, inside an easy-to-read page."""
+        return HTMLResponse(pages.render(widget_dir / "index.html", texts))
+
+    @app.get("/embed", include_in_schema=False)
+    async def embed_demo() -> HTMLResponse:
+        """A page that embeds the widget the way any website would (floating launcher)."""
+        return HTMLResponse(pages.render(widget_dir / "embed.html", texts))
+
+    app.mount("/widget", StaticFiles(directory=widget_dir, check_dir=False), name="widget")
+    return app
+
+
+app = create_app()

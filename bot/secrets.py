@@ -1,0 +1,183 @@
+"""The secret path of SPEC §4.3 (docs/contracts.md "Secrets between Rasa and the gateway").
+
+A password or a one-time code goes from the user straight to records; Rasa only receives the
+outcome intent. Nothing here logs or stores the secret, and the session token obtained at the
+end of a login or an activation stays in this process's memory only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+PURPOSES = {
+    "activation_code": "code",
+    "activation_password": "password",
+    "activation_final_code": "code",
+    "login_password": "password",
+    "login_code": "code",
+}
+
+
+class RecordsUnavailable(Exception):
+    """Records did not answer in time or answered with a server error."""
+
+
+@dataclass
+class SecretOutcome:
+    purpose: str
+    ok: bool
+    error: str | None = None
+    login_challenge: str | None = None  # kept by the gateway between login_password and login_code
+    linked_until: str | None = None
+
+    def rasa_message(self) -> str:
+        """What Rasa receives instead of the secret."""
+        if self.ok:
+            return "/secret_ok" + json.dumps({"secret_purpose": self.purpose})
+        entities = {"secret_purpose": self.purpose, "secret_error": self.error or "unknown"}
+        return "/secret_failed" + json.dumps(entities)
+
+
+def secret_kind(purpose: str) -> str:
+    """ "code" or "password": how the widget masks and labels the field."""
+    return PURPOSES.get(purpose, "password")
+
+
+def is_valid_request(request: Any) -> bool:
+    return isinstance(request, dict) and request.get("purpose") in PURPOSES
+
+
+class SecretRouter:
+    def __init__(self, records_url: str, service_token: str, timeout: float) -> None:
+        self._base = records_url.rstrip("/")
+        self._service_token = service_token
+        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)))
+        # Session tokens by conversation: memory only, never on disk, never in Rasa.
+        self._sessions: dict[str, str] = {}
+
+    async def close(self) -> None:
+        await self._client.aclose()
+
+    def session_token(self, conversation_id: str) -> str | None:
+        return self._sessions.get(conversation_id)
+
+    async def handle(
+        self,
+        conversation_id: str,
+        request: dict[str, Any],
+        secret: str,
+        login_challenge: str | None = None,
+    ) -> SecretOutcome:
+        """Send the secret to records for the purpose Rasa asked for.
+
+        Raises RecordsUnavailable when records is down: the caller tells the user to try
+        again later; the secret is not kept anywhere.
+        """
+        purpose = str(request["purpose"])
+        outcome = SecretOutcome(purpose=purpose, ok=False)
+        if purpose == "activation_code":
+            answer = await self._post(
+                conversation_id, f"/activations/{_segment(request)}/code/verify", {"code": secret}
+            )
+        elif purpose == "activation_password":
+            answer = await self._post(
+                conversation_id,
+                f"/activations/{_segment(request)}/credentials",
+                {
+                    "identifier": str(request.get("identifier", "")),
+                    "password": secret,
+                    "channel": str(request.get("channel", "sms")),
+                },
+            )
+        elif purpose == "activation_final_code":
+            answer = await self._post(
+                conversation_id, f"/activations/{_segment(request)}/confirm", {"code": secret}
+            )
+        elif purpose == "login_password":
+            body: dict[str, Any] = {
+                "identifier": str(request.get("identifier", "")),
+                "password": secret,
+            }
+            if request.get("channel"):
+                body["channel"] = str(request["channel"])
+            answer = await self._post(conversation_id, "/auth/login", body)
+            if isinstance(answer, dict):
+                outcome.login_challenge = str(answer.get("challenge_id") or "") or None
+        elif purpose == "login_code":
+            if not login_challenge:
+                outcome.error = "challenge_missing"
+                return outcome
+            challenge = _safe(login_challenge)
+            answer = await self._post(
+                conversation_id, f"/auth/login/{challenge}/verify", {"code": secret}
+            )
+        else:
+            outcome.error = "unknown_purpose"
+            return outcome
+
+        if isinstance(answer, _Failure):
+            outcome.error = answer.code
+            return outcome
+        if purpose in ("activation_final_code", "login_code"):
+            token = answer.get("token") if isinstance(answer, dict) else None
+            if not token:
+                outcome.error = "no_session"
+                return outcome
+            link = await self._link(conversation_id, str(token))
+            if isinstance(link, _Failure):
+                outcome.error = link.code
+                return outcome
+            self._sessions[conversation_id] = str(token)
+            outcome.linked_until = str(link.get("expires_at") or "") or None
+        outcome.ok = True
+        return outcome
+
+    async def _link(self, conversation_id: str, token: str) -> dict[str, Any] | _Failure:
+        return await self._post(
+            conversation_id,
+            "/assistant/links",
+            {"conversation_id": conversation_id},
+            bearer=token,
+        )
+
+    async def _post(
+        self, conversation_id: str, path: str, body: dict[str, Any], bearer: str | None = None
+    ) -> dict[str, Any] | _Failure:
+        headers = {
+            "Authorization": f"Bearer {bearer or self._service_token}",
+            "X-Conversation-Id": conversation_id,
+        }
+        try:
+            response = await self._client.post(self._base + path, json=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise RecordsUnavailable(type(exc).__name__) from None
+        if response.status_code >= 500:
+            raise RecordsUnavailable(f"HTTP {response.status_code}")
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if response.status_code >= 400:
+            code = None
+            if isinstance(data, dict) and isinstance(data.get("error"), dict):
+                code = data["error"].get("code")
+            return _Failure(str(code) if code else f"http_{response.status_code}")
+        return data if isinstance(data, dict) else {}
+
+
+@dataclass
+class _Failure:
+    code: str
+
+
+def _safe(value: str) -> str:
+    """An id as one safe URL path segment (ids come from Rasa or records, never trusted)."""
+    return "".join(ch for ch in value if ch.isalnum() or ch in "-_") or "missing"
+
+
+def _segment(request: dict[str, Any]) -> str:
+    return _safe(str(request.get("activation_id", "")))

@@ -1,0 +1,62 @@
+"""One settings object for the gateway, read from the environment (docs/contracts.md)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEV_SERVICE_TOKEN = "dev-records-service-token"  # noqa: S105 - development default only
+DEV_INTERNAL_TOKEN = "dev-gateway-internal-token"  # noqa: S105 - development default only
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
+
+    environment: Literal["development", "test", "production"] = "development"
+    data_dir: Path = PROJECT_ROOT / "var"
+    rasa_url: str = "http://127.0.0.1:5005"
+    records_url: str = "http://127.0.0.1:8000"
+    actions_url: str = "http://127.0.0.1:5055/webhook"
+    records_service_token: str = DEV_SERVICE_TOKEN
+    # Credential of the internal routes (agent messages, reminders pushed to a conversation).
+    gateway_internal_token: str = DEV_INTERNAL_TOKEN
+    redis_url: str | None = None
+
+    # Rasa must answer within 2.5 s so the failure message reaches the user within 3 s (SPEC §4.4).
+    rasa_timeout_seconds: float = 2.5
+    records_timeout_seconds: float = 2.5
+    # Pause between two tries of the queued messages while a service is down.
+    retry_interval_seconds: float = 2.0
+    # Seconds between two keep-alive comments on a server-sent events stream.
+    sse_keepalive_seconds: float = 15.0
+
+    max_message_chars: int = 2000
+    voice_engine: str = "auto"
+    widget_dir: Path = PROJECT_ROOT / "web_widget"
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> Settings:
+        if self.environment == "production":
+            if self.records_service_token == DEV_SERVICE_TOKEN:
+                raise ValueError("RECORDS_SERVICE_TOKEN is required in production")
+            if self.gateway_internal_token == DEV_INTERNAL_TOKEN:
+                raise ValueError("GATEWAY_INTERNAL_TOKEN is required in production")
+        return self
+
+    @property
+    def gateway_db_path(self) -> Path:
+        return self.data_dir / "gateway.db"
+
+    @property
+    def audio_cache_dir(self) -> Path:
+        return self.data_dir / "audio"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

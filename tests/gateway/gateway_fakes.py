@@ -1,0 +1,226 @@
+"""Local fake Rasa and records servers speaking the real HTTP protocols, for gateway tests.
+
+They run in a thread with uvicorn, like the real services, so the gateway talks real HTTP
+to them. The end-to-end suite (tests/e2e) runs the same flows against the real processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+
+def free_port(start: int, end: int) -> int:
+    for port in range(start, end):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {start}-{end}")
+
+
+class ServerThread:
+    """One uvicorn server in a background thread; stop() and start() again on the same port."""
+
+    def __init__(self, app: Any, port: int) -> None:
+        self.app = app
+        self.port = port
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"server on port {self.port} did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=15)
+        self._server = None
+        self._thread = None
+
+
+@dataclass
+class FakeRasa:
+    """Rasa's REST channel, /status, /conversations/{id}/tracker; and the action server's
+    /health (the gateway asks it when Rasa answers nothing)."""
+
+    received: list[tuple[str, str]] = field(default_factory=list)
+    delay: float = 0.0
+    actions_up: bool = True
+
+    def reset(self) -> None:
+        self.received.clear()
+        self.delay = 0.0
+        self.actions_up = True
+
+    def messages_for(self, sender: str) -> list[str]:
+        return [m for s, m in self.received if s == sender]
+
+    def answer(self, message: str) -> list[dict[str, Any]]:
+        if message == "bonjour":
+            return [
+                {
+                    "text": "Bonjour !\nQue voulez-vous faire ?",
+                    "buttons": [
+                        {"title": "Noter un rendez-vous", "payload": "/book_appointment"},
+                        {"title": "Créer mon espace", "payload": "/create_account"},
+                    ],
+                },
+                {"custom": {"pictogram": "help"}},
+            ]
+        if message == "/book_appointment":
+            return [{"text": "Avec quel professionnel ?"}, {"custom": {"pictogram": "calendar"}}]
+        if message in ("/create_account", "code"):
+            return [
+                {"text": "Écrivez le code reçu par SMS."},
+                {"custom": {"secret_input": {"purpose": "activation_code", "activation_id": "act1"}}},
+            ]
+        if message == "connexion":
+            request = {"purpose": "login_password", "identifier": "jeanmartin1", "channel": "sms"}
+            return [{"text": "Écrivez votre mot de passe."}, {"custom": {"secret_input": request}}]
+        if message.startswith("/secret_ok"):
+            purpose = json.loads(message.removeprefix("/secret_ok"))["secret_purpose"]
+            if purpose == "login_password":
+                return [
+                    {"text": "Écrivez le code reçu par SMS."},
+                    {"custom": {"secret_input": {"purpose": "login_code"}}},
+                ]
+            return [{"text": "C'est bon."}]
+        if message.startswith("/secret_failed"):
+            return [{"text": "Ce code ne marche pas."}]
+        if message == "lis-moi":
+            return [{"text": "Je lis les messages à voix haute."}, {"custom": {"voice": True}}]
+        if message == "humain":
+            return [{"text": "Je cherche une personne."}, {"custom": {"handoff": True}}]
+        if message == "silence":
+            return []
+        return [{"text": f"Vous avez écrit : {message}"}]
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.post("/webhooks/rest/webhook")
+        async def webhook(request: Request) -> JSONResponse:
+            body = await request.json()
+            sender, message = body["sender"], body["message"]
+            if self.delay:
+                await asyncio.sleep(self.delay)
+            self.received.append((sender, message))
+            answers = [{"recipient_id": sender, **a} for a in self.answer(message)]
+            return JSONResponse(answers)
+
+        @app.get("/status")
+        async def status() -> dict[str, str]:
+            return {"model_file": "fake.tar.gz", "model_id": "fake"}
+
+        @app.get("/conversations/{sender}/tracker")
+        async def tracker(sender: str) -> dict[str, Any]:
+            events = [{"event": "user", "text": m} for s, m in self.received if s == sender]
+            return {"sender_id": sender, "events": events}
+
+        @app.get("/health")
+        async def health() -> JSONResponse:
+            if not self.actions_up:
+                return JSONResponse({"status": "down"}, status_code=503)
+            return JSONResponse({"status": "ok"})
+
+        return app
+
+
+def _error(status: int, code: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": "Phrase."}}, status_code=status)
+
+
+@dataclass
+class FakeRecords:
+    """The account routes of docs/contracts.md that the secret path calls."""
+
+    calls: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
+    failing: bool = False
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.failing = False
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        @app.middleware("http")
+        async def record(request: Request, call_next: Any) -> Any:
+            if self.failing:
+                return JSONResponse({"detail": "boom"}, status_code=503)
+            body = await request.body()
+            self.calls.append(
+                (request.url.path, json.loads(body or b"{}"), request.headers.get("authorization", ""))
+            )
+            return await call_next(request)
+
+        @app.post("/activations/{activation_id}/code/verify")
+        async def verify(activation_id: str, request: Request) -> JSONResponse:
+            body = await request.json()
+            if body.get("code") != "123456":
+                return _error(400, "code_invalid")
+            return JSONResponse({"step": "contacts", "contacts": {"phone": "0600000000"}})
+
+        @app.post("/activations/{activation_id}/credentials")
+        async def credentials(activation_id: str) -> JSONResponse:
+            return JSONResponse({"step": "final_code", "sent_to": "06 •• •• •• 12"})
+
+        @app.post("/activations/{activation_id}/confirm")
+        async def confirm(activation_id: str, request: Request) -> JSONResponse:
+            if (await request.json()).get("code") != "654321":
+                return _error(400, "code_invalid")
+            return JSONResponse(
+                {"token": "tok-activation", "expires_at": "2030-01-01T00:00:00+01:00", "user_id": "u1"},
+                status_code=201,
+            )
+
+        @app.post("/auth/login")
+        async def login(request: Request) -> JSONResponse:
+            body = await request.json()
+            if body.get("identifier") != "jeanmartin1" or body.get("password") != "Secret!234":
+                return _error(401, "bad_credentials")
+            return JSONResponse({"challenge_id": "ch-1", "sent_to": "06 •• •• •• 12"})
+
+        @app.post("/auth/login/{challenge_id}/verify")
+        async def login_verify(challenge_id: str, request: Request) -> JSONResponse:
+            if challenge_id != "ch-1" or (await request.json()).get("code") != "111111":
+                return _error(400, "code_invalid")
+            return JSONResponse({"token": "tok-login", "expires_at": "2030-01-01T00:00:00+01:00"})
+
+        @app.post("/assistant/links")
+        async def link(request: Request) -> JSONResponse:
+            if request.headers.get("authorization") not in ("Bearer tok-login", "Bearer tok-activation"):
+                return _error(401, "session_invalid")
+            body = await request.json()
+            return JSONResponse(
+                {"conversation_id": body["conversation_id"], "expires_at": "2030-01-01T12:00:00+01:00"},
+                status_code=201,
+            )
+
+        return app
