@@ -1,0 +1,164 @@
+"""gTTS path, with gTTS's own network code, against a local fake of Google's batchexecute API;
+and the automatic fall back to espeak-ng when Google cannot be reached."""
+
+import asyncio
+import time
+from pathlib import Path
+
+import pytest
+from voice_helpers import FakeGoogle, probe
+
+from bot.voice import VoiceError, VoiceService
+from bot.voice.normalise import normalise_for_speech
+from bot.voice.settings import VoiceSettings
+
+TEXT = "Bonjour. Appelez le 3422 si vous avez besoin d'aide."
+
+
+def service(cache: Path, engine: str, url: str, timeout: float = 1.0, retry_after: float = 60.0):
+    settings = VoiceSettings(
+        engine=engine, gtts_url=url, gtts_timeout=timeout, gtts_retry_after=retry_after
+    )
+    return VoiceService(cache, engine, settings=settings)
+
+
+async def test_gtts_speaks_the_real_protocol(tmp_path: Path, fake_google: FakeGoogle) -> None:
+    svc = service(tmp_path, "gtts", fake_google.url)
+    path = await svc.audio_for(TEXT, "mp3")
+    [req] = fake_google.requests
+    assert req["rpc_id"] == "jQ1olc" and req["kind"] == "generic"
+    assert req["lang"] == "fr"
+    assert req["speed"] is None  # normal speed
+    assert req["text"] == normalise_for_speech(TEXT)  # Google gets the words, not "3422"
+    assert req["content_type"] == "application/x-www-form-urlencoded;charset=utf-8"
+    info = probe(path)
+    assert info["codec"] == "mp3"
+    words = len(req["text"].split())
+    assert words * 0.3 < info["duration"] < words * 0.5  # the fake says 0.4 s a word
+    assert svc.gtts.calls == 1 and svc.espeak.calls == 0
+
+
+async def test_gtts_slow_option(tmp_path: Path, fake_google: FakeGoogle) -> None:
+    svc = service(tmp_path, "gtts", fake_google.url)
+    await svc.audio_for(TEXT, "mp3", slow=True)
+    assert fake_google.requests[0]["speed"] is True
+
+
+async def test_gtts_long_text_in_several_requests(tmp_path: Path, fake_google: FakeGoogle) -> None:
+    # gTTS cuts at 100 characters: each part is one request, the MP3 parts are joined.
+    text = " ".join([TEXT] * 4)
+    path = await service(tmp_path, "gtts", fake_google.url).audio_for(text, "mp3")
+    assert len(fake_google.requests) >= 3
+    words = sum(len(r["text"].split()) for r in fake_google.requests)
+    assert abs(probe(path)["duration"] - 0.4 * words) < 0.5 * len(fake_google.requests)
+
+
+async def test_gtts_audio_converted_for_telegram(tmp_path: Path, fake_google: FakeGoogle) -> None:
+    svc = service(tmp_path, "gtts", fake_google.url)
+    info = probe(await svc.audio_for(TEXT, "ogg"))
+    assert info["codec"] == "opus" and info["sample_rate"] == 48000
+    await svc.audio_for(TEXT, "ogg")
+    assert len(fake_google.requests) == 1  # cached
+
+
+async def test_auto_prefers_gtts_when_it_answers(tmp_path: Path, fake_google: FakeGoogle) -> None:
+    svc = service(tmp_path, "auto", fake_google.url)
+    path = await svc.audio_for(TEXT, "mp3")
+    assert path.name.startswith("gtts-")
+    assert svc.gtts.calls == 1 and svc.espeak.calls == 0
+
+
+async def test_forced_gtts_does_not_fall_back(tmp_path: Path, refused_url: str) -> None:
+    svc = service(tmp_path, "gtts", refused_url)
+    with pytest.raises(VoiceError):
+        await svc.audio_for(TEXT, "mp3")
+    assert svc.espeak.calls == 0
+
+
+async def test_refused_connection_falls_back_at_once(tmp_path: Path, refused_url: str) -> None:
+    svc = service(tmp_path, "auto", refused_url, timeout=5.0)
+    started = time.perf_counter()
+    path = await svc.audio_for(TEXT, "mp3")
+    elapsed = time.perf_counter() - started
+    assert path.name.startswith("espeak-")
+    assert probe(path)["duration"] > 1
+    assert svc.gtts.calls == 1 and svc.espeak.calls == 1
+    assert elapsed < 2.0  # refused is immediate: no waiting for the 5 s timeout
+
+
+async def test_silent_server_falls_back_within_the_timeout(
+    tmp_path: Path, silent_server: str
+) -> None:
+    timeout = 1.0
+    svc = service(tmp_path, "auto", silent_server, timeout=timeout)
+    started = time.perf_counter()
+    path = await svc.audio_for(TEXT, "ogg")
+    elapsed = time.perf_counter() - started
+    assert path.name.startswith("espeak-")
+    assert probe(path)["codec"] == "opus"
+    # Waited for gTTS up to the timeout, then espeak-ng + ffmpeg (well under a second here).
+    assert timeout * 0.9 <= elapsed < timeout + 1.5, elapsed
+
+
+async def test_fallback_is_remembered(tmp_path: Path, silent_server: str) -> None:
+    svc = service(tmp_path, "auto", silent_server, timeout=1.0, retry_after=60.0)
+    await svc.audio_for(TEXT, "mp3")
+    assert svc.gtts.calls == 1
+    # The next answers go straight to espeak-ng: no one waits for the timeout again.
+    started = time.perf_counter()
+    for n in range(2, 5):
+        await svc.audio_for(f"Vous avez {n} messages.", "mp3")
+    assert time.perf_counter() - started < 1.0 * 3 * 0.5
+    assert svc.gtts.calls == 1 and svc.espeak.calls == 4
+    assert svc.cache_key(TEXT, "mp3").startswith("espeak-")
+
+
+async def test_gtts_tried_again_after_the_window(
+    tmp_path: Path, fake_google: FakeGoogle, refused_url: str
+) -> None:
+    svc = service(tmp_path, "auto", refused_url, retry_after=0.3)
+    first = await svc.audio_for(TEXT, "mp3")
+    assert first.name.startswith("espeak-")
+    # While the window lasts, the cached espeak audio is served as it is.
+    assert await svc.audio_for(TEXT, "mp3") == first
+    # Google is back; after the window gTTS is tried again and wins.
+    svc.gtts.base_url = fake_google.url
+    await asyncio.sleep(0.35)
+    again = await svc.audio_for(TEXT, "mp3")
+    assert again.name.startswith("gtts-")
+    assert svc.gtts.calls == 2 and len(fake_google.requests) == 1
+
+
+async def test_offline_serves_gtts_audio_made_earlier(
+    tmp_path: Path, fake_google: FakeGoogle, refused_url: str
+) -> None:
+    online = service(tmp_path, "auto", fake_google.url)
+    made = await online.audio_for(TEXT, "mp3")
+    offline = service(tmp_path, "auto", refused_url)
+    await offline.audio_for("Autre phrase.", "mp3")  # finds Google down
+    assert await offline.audio_for(TEXT, "mp3") == made
+    assert offline.espeak.calls == 1
+
+
+@pytest.mark.parametrize("mode", ["error500", "no_audio"])
+async def test_bad_answers_fall_back(tmp_path: Path, fake_google: FakeGoogle, mode: str) -> None:
+    fake_google.mode = mode
+    svc = service(tmp_path, "auto", fake_google.url)
+    path = await svc.audio_for(TEXT, "mp3")
+    assert path.name.startswith("espeak-")
+    assert len(fake_google.requests) == 1
+
+
+async def test_settings_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("VOICE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("VOICE_ENGINE", "espeak")
+    monkeypatch.setenv("GTTS_TIMEOUT", "2.5")
+    svc = VoiceService.from_env()
+    assert svc.mode == "espeak" and svc.gtts.timeout == 2.5
+    assert svc.cache_dir == tmp_path / "audio"
+    monkeypatch.setenv("VOICE_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert VoiceService.from_env().cache_dir == tmp_path / "elsewhere"
+    monkeypatch.setenv("VOICE_ENGINE", "robot")
+    with pytest.raises(ValueError):
+        VoiceService.from_env()
