@@ -3,8 +3,9 @@
 Routers never decide access themselves: they ask this module. This first part covers people
 and accounts: who a caller is acting as, which people they manage (children under 18 attached
 or shared to them, protected adults they represent), and the refusal of excluded
-organisations. The documents, profile, agenda and sharing rules (consent, profession matrix,
-blocking, hidden documents, emergency access) extend it here, with the access log.
+organisations. The sharing rules themselves (consent, profession matrix, blocking, hidden documents,
+emergency access) are the pure `records.access_rules.decide`; this module turns database
+facts into its inputs (`actor_of`, `manager_links`, `relation_to`) and is where routes ask.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from records.access_rules import Actor, ActorKind, ManagerLink, Relation, relation_of
 from records.errors import AppError
 from records.models import ChildLink, LegalRepresentation, Person
 
@@ -102,3 +104,52 @@ def refuse_excluded_organisation(org_id: str, kind: str, path: str) -> AppError:
     """Insurers, mutuelles, banks and employers never get access (CSP L1111-18)."""
     log.warning("refused access attempt by excluded organisation %s (%s) on %s", org_id, kind, path)
     return AppError("excluded_organisation", 403)
+
+
+def actor_of(caller: Caller) -> Actor:
+    """The caller as the pure rules see it. A patient-side actor is identified by person id."""
+    kinds = {
+        "patient": ActorKind.PATIENT,
+        "assistant": ActorKind.ASSISTANT if caller.person_id else ActorKind.ANONYMOUS,
+        "professional": ActorKind.PROFESSIONAL,
+        "agent": ActorKind.AGENT,
+        "anonymous": ActorKind.ANONYMOUS,
+    }
+    return Actor(
+        kind=kinds.get(caller.kind, ActorKind.ANONYMOUS),
+        user_id=caller.person_id,
+        professional_id=caller.professional_id,
+        profession=caller.profession,
+    )
+
+
+def manager_links(session: Session, person_id: str) -> list[ManagerLink]:
+    """Parents (granted when attached or shared) and legal representatives of a person."""
+    links = [
+        ManagerLink(
+            manager_user_id=link.parent_id,
+            kind="parent",
+            granted=link.role == "attached" or link.shared_at is not None,
+        )
+        for link in session.execute(
+            select(ChildLink).where(ChildLink.child_id == person_id)
+        ).scalars()
+    ]
+    links.extend(
+        ManagerLink(manager_user_id=rep, kind="representative")
+        for rep in session.execute(
+            select(LegalRepresentation.representative_id).where(
+                LegalRepresentation.protected_id == person_id
+            )
+        ).scalars()
+    )
+    return links
+
+
+def relation_to(session: Session, caller: Caller, person: Person, today: date) -> Relation:
+    return relation_of(
+        caller.person_id if caller.acts_for_person else None,
+        person.id,
+        manager_links(session, person.id),
+        age_on(person.birth_date, today),
+    )

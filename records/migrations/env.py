@@ -8,7 +8,7 @@ from alembic import context
 from sqlalchemy import Connection
 
 from records.db import make_engine
-from records.models import Base
+from records.models import Base, UTCDateTime
 from records.settings import get_settings
 
 config = context.config
@@ -18,12 +18,21 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 target_metadata = Base.metadata
 
 
+def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Autogenerate writes UTCDateTime as a plain timezone-aware DateTime, so migrations
+    never import model code."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,115 @@
+"""Fixtures for the record service tests: a real database (SQLite by default, PostgreSQL when
+DATABASE_URL is set) built by the Alembic migrations, demo data, a controllable clock and an
+in-process HTTP client. Tests that need the database ask for `client` or `db`."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.config import Config
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import MetaData, text
+
+from records import clock as clock_module
+from records.db import Database
+from records.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+TMP = Path(tempfile.mkdtemp(prefix="records-tests-"))
+# Thursday 26 November 2026, 10:00 in Paris: fixed so children's ages never drift.
+START = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+
+
+def make_settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "environment": "test",
+        "data_dir": TMP,
+        "database_url": os.environ.get("DATABASE_URL") or f"sqlite:///{TMP / 'records-test.db'}",
+        "outbox_worker_enabled": False,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _drop_everything(database: Database) -> None:
+    with database.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        else:
+            meta = MetaData()
+            meta.reflect(conn)
+            conn.execute(text("PRAGMA foreign_keys=OFF"))
+            for table in reversed(meta.sorted_tables):
+                table.drop(conn)
+
+
+def migrate(database: Database) -> None:
+    config = Config(str(ROOT / "records" / "alembic.ini"))
+    config.attributes["configure_logger"] = False
+    with database.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return make_settings()
+
+
+@pytest.fixture(scope="session")
+def database(settings: Settings) -> Iterator[Database]:
+    database = Database(settings)
+    _drop_everything(database)
+    migrate(database)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def clock() -> Iterator[clock_module.FrozenClock]:
+    frozen = clock_module.FrozenClock(START)
+    clock_module.set_clock(frozen)
+    yield frozen
+    clock_module.reset_clock()
+
+
+def _empty_tables(database: Database) -> None:
+    with database.engine.begin() as conn:
+        meta = MetaData()
+        meta.reflect(conn)
+        for table in reversed(meta.sorted_tables):
+            if table.name != "alembic_version":
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(database: Database, settings: Settings, clock: clock_module.FrozenClock) -> dict[str, str]:
+    """Fresh demo data for each test; returns the seed's key → id map."""
+    from records.seed import seed
+
+    _empty_tables(database)
+    with database.session() as session:
+        ids = seed(session, settings)
+        session.commit()
+    return ids
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, database: Database) -> FastAPI:
+    from records.main import create_app
+
+    return create_app(settings)
+
+
+@pytest.fixture
+def client(app: FastAPI, db: dict[str, str]) -> Iterator[TestClient]:
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
