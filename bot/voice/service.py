@@ -182,36 +182,40 @@ class VoiceService:
     ) -> dict[Format, Path]:
         async with self._parallel:
             started = time.perf_counter()
-            engine, source = await self._synthesize(spoken, slow)
-            paths = {}
+            first = self.current_engine()
+            try:
+                source = await first.synthesize(spoken, slow)
+                engine: Engine = first
+            except EngineUnavailable as exc:
+                if self.mode != "auto" or first is self.espeak:
+                    raise VoiceError(f"{first.name} failed: {type(exc).__name__}") from exc
+                self._mark_gtts_down()
+                log.warning(
+                    "gTTS unreachable (%s); espeak-ng for the next %d s",
+                    type(exc.__cause__ or exc).__name__,
+                    self.settings.gtts_retry_after,
+                )
+                engine = self.espeak
+                # The offline audio may exist already (made during an earlier outage).
+                paths = {f: self._cached([engine], spoken, f, slow) for f in fmts}
+                if all(paths.values()):
+                    return {f: p for f, p in paths.items() if p is not None}
+                try:
+                    source = await engine.synthesize(spoken, slow)
+                except EngineUnavailable as exc2:
+                    raise VoiceError("espeak failed") from exc2
+            stored = {}
             for fmt in fmts:
-                key = self._key_for(engine, spoken, fmt, slow)
-                paths[fmt] = await self._store(source, fmt, key)
+                stored[fmt] = await self._store(
+                    source, fmt, self._key_for(engine, spoken, fmt, slow)
+                )
             log.info(
                 "voice synthesized key=%s engine=%s ms=%d",
-                ",".join(p.stem for p in paths.values()),
+                ",".join(p.stem for p in stored.values()),
                 engine.name,
                 (time.perf_counter() - started) * 1000,
             )
-            return paths
-
-    async def _synthesize(self, spoken: str, slow: bool) -> tuple[Engine, SourceAudio]:
-        first = self.current_engine()
-        try:
-            return first, await first.synthesize(spoken, slow)
-        except EngineUnavailable as exc:
-            if self.mode != "auto" or first is self.espeak:
-                raise VoiceError(f"{first.name} failed: {exc}") from exc
-            self._mark_gtts_down()
-            log.warning(
-                "gTTS unreachable (%s); espeak-ng for the next %d s",
-                type(exc.__cause__ or exc).__name__,
-                self.settings.gtts_retry_after,
-            )
-        try:
-            return self.espeak, await self.espeak.synthesize(spoken, slow)
-        except EngineUnavailable as exc:
-            raise VoiceError(f"espeak failed: {exc}") from exc
+            return stored
 
     async def _store(self, source: SourceAudio, fmt: Format, key: str) -> Path:
         final = self.path_for_key(key, fmt)
