@@ -7,10 +7,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from gateway_fakes import FakeRasa, FakeRecords, ServerThread, free_port
 
 from bot.main import create_app
 from bot.settings import Settings
-from gateway_fakes import FakeRasa, FakeRecords, ServerThread, free_port
 
 
 class GatewayRig:

@@ -98,7 +98,11 @@ class FakeRasa:
         if message in ("/create_account", "code"):
             return [
                 {"text": "Écrivez le code reçu par SMS."},
-                {"custom": {"secret_input": {"purpose": "activation_code", "activation_id": "act1"}}},
+                {
+                    "custom": {
+                        "secret_input": {"purpose": "activation_code", "activation_id": "act1"}
+                    }
+                },
             ]
         if message == "connexion":
             request = {"purpose": "login_password", "identifier": "jeanmartin1", "channel": "sms"}
@@ -176,7 +180,11 @@ class FakeRecords:
                 return JSONResponse({"detail": "boom"}, status_code=503)
             body = await request.body()
             self.calls.append(
-                (request.url.path, json.loads(body or b"{}"), request.headers.get("authorization", ""))
+                (
+                    request.url.path,
+                    json.loads(body or b"{}"),
+                    request.headers.get("authorization", ""),
+                )
             )
             return await call_next(request)
 
@@ -196,7 +204,11 @@ class FakeRecords:
             if (await request.json()).get("code") != "654321":
                 return _error(400, "code_invalid")
             return JSONResponse(
-                {"token": "tok-activation", "expires_at": "2030-01-01T00:00:00+01:00", "user_id": "u1"},
+                {
+                    "token": "tok-activation",
+                    "expires_at": "2030-01-01T00:00:00+01:00",
+                    "user_id": "u1",
+                },
                 status_code=201,
             )
 
@@ -215,11 +227,17 @@ class FakeRecords:
 
         @app.post("/assistant/links")
         async def link(request: Request) -> JSONResponse:
-            if request.headers.get("authorization") not in ("Bearer tok-login", "Bearer tok-activation"):
+            if request.headers.get("authorization") not in (
+                "Bearer tok-login",
+                "Bearer tok-activation",
+            ):
                 return _error(401, "session_invalid")
             body = await request.json()
             return JSONResponse(
-                {"conversation_id": body["conversation_id"], "expires_at": "2030-01-01T12:00:00+01:00"},
+                {
+                    "conversation_id": body["conversation_id"],
+                    "expires_at": "2030-01-01T12:00:00+01:00",
+                },
                 status_code=201,
             )
 

@@ -17,8 +17,12 @@ def test_front_page_and_widget_files_are_served(rig) -> None:
     assert '<html lang="fr">' in page.text
     assert "{{" not in page.text  # every placeholder filled from texts.fr.json
     assert "Mon espace santé" in page.text
-    for path in ("/widget/widget.js", "/widget/widget.css", "/widget/texts.fr.json",
-                 "/widget/pictograms/calendar.svg"):
+    for path in (
+        "/widget/widget.js",
+        "/widget/widget.css",
+        "/widget/texts.fr.json",
+        "/widget/pictograms/calendar.svg",
+    ):
         assert rig.client.get(path).status_code == 200, path
     assert rig.client.get("/health").json() == {"status": "ok"}
 
@@ -140,10 +144,16 @@ def test_event_stream_replays_history_then_pushes_agent_messages(rig) -> None:
     assert ready.wait(5)
     time.sleep(0.2)
     token = {"Authorization": f"Bearer {rig.settings.gateway_internal_token}"}
-    assert rig.client.put(f"/internal/conversations/{cid}/handoff", json={"active": True}).status_code == 401
-    assert rig.client.put(
-        f"/internal/conversations/{cid}/handoff", json={"active": True}, headers=token
-    ).json()["handoff"] == "active"
+    assert (
+        rig.client.put(f"/internal/conversations/{cid}/handoff", json={"active": True}).status_code
+        == 401
+    )
+    assert (
+        rig.client.put(
+            f"/internal/conversations/{cid}/handoff", json={"active": True}, headers=token
+        ).json()["handoff"]
+        == "active"
+    )
     pushed = rig.client.post(
         f"/internal/conversations/{cid}/messages",
         json={"text": "Bonjour, je suis Claire.", "from": "agent", "agent_name": "Claire"},
@@ -190,6 +200,7 @@ def test_audio_is_served_or_refused_in_easy_words(rig) -> None:
         assert response.status_code == 503
         assert response.json()["error"]["message"] == messages.text("audio_unavailable")
     user_message = rig.client.get(f"/api/conversations/{cid}").json()["messages"][0]
-    assert rig.client.get(
-        f"/api/conversations/{cid}/messages/{user_message['id']}/audio"
-    ).status_code == 404
+    assert (
+        rig.client.get(f"/api/conversations/{cid}/messages/{user_message['id']}/audio").status_code
+        == 404
+    )

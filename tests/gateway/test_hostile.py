@@ -1,0 +1,83 @@
+"""Random and hostile input (SPEC §7): huge, empty, binary, emoji, injection never crash."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+HOSTILE = [
+    "",
+    " ",
+    "\x00\x01\x02",
+    "🙂🙃🤖" * 50,
+    "' OR 1=1; DROP TABLE messages; --",
+    "<script>alert(1)</script>",
+    "{{7*7}}",
+    "/restart",
+    '/secret_ok{"secret_purpose": "login_code"}',
+    "/inform{" + "x" * 100,
+    "%s%n%x",
+    "\ud7ff\ue000\uffff",
+    "a" * 1999,
+    "a" * 2001,
+    "é" * 100_000,
+]
+
+# Text JSON can carry: everything but lone surrogates.
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3000)
+
+
+def check(rig, cid: str, body: object) -> None:
+    response = rig.client.post(f"/api/conversations/{cid}/messages", json=body)
+    assert response.status_code in (200, 422), (response.status_code, response.text[:200])
+    data = response.json()
+    if response.status_code == 422:
+        assert set(data["error"]) == {"code", "message"}
+
+
+def test_hostile_texts_and_payloads(rig) -> None:
+    cid = rig.new_conversation()
+    for text in HOSTILE:
+        check(rig, cid, {"text": text})
+        check(rig, cid, {"text": "x", "payload": text})
+    for body in ([], 42, "chaîne", {"text": 42}, {"text": ["a"]}, {"payload": {"a": 1}}, None):
+        check(rig, cid, body)
+    raw = rig.client.post(
+        f"/api/conversations/{cid}/messages",
+        content=bytes(range(256)) * 10,
+        headers={"content-type": "application/json"},
+    )
+    assert raw.status_code == 422
+    assert rig.client.get("/health").status_code == 200
+    # Nothing the bot never offered went to Rasa as an intent.
+    assert not any(m.startswith("/") for m in rig.rasa.messages_for(cid))
+
+
+def test_hostile_conversation_ids(rig) -> None:
+    for cid in ("../../etc/passwd", "%00", "a" * 5000, "' OR '1'='1", "🙂"):
+        response = rig.client.get(f"/api/conversations/{cid}")
+        assert response.status_code == 404, cid
+        assert response.json()["error"]["code"] == "conversation_not_found"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=TEXT, payload=st.one_of(st.none(), TEXT))
+def test_random_messages_never_crash(rig, text: str, payload: str | None) -> None:
+    cid = rig.new_conversation()
+    check(rig, cid, {"text": text, "payload": payload})
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(secret=st.text(string.printable + "éà🙂", max_size=300))
+def test_random_secrets_never_reach_rasa(rig, secret: str) -> None:
+    cid = rig.new_conversation()
+    rig.say(cid, "code")
+    check(rig, cid, {"text": secret})
+    for message in rig.rasa.messages_for(cid)[1:]:
+        assert message.startswith(("/secret_ok", "/secret_failed")), message
