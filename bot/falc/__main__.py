@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.falc.check import Report, check_all
 from bot.falc.collect import CollectError, collect_all
+from bot.falc.places import known_stray_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -92,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     try:
         texts, places = collect_all(root)
+        strays = known_stray_texts(root)
+        texts += strays
+        places += sorted({t.source for t in strays})
     except CollectError as e:
         print(f"ERROR   cannot read a place of user-facing texts: {e}", file=sys.stderr)
         return 2

@@ -25,9 +25,16 @@ PLACES = (
     "domain/*.yml",
     "domain/**/*.yml",
     "records/messages.py",
+    "records/messages_*.py",
     "bot/messages.py",
+    "bot/messages_*.py",
     "web_widget/texts.fr.json",
+    "actions/formatting.py",
 )
+# Modules where only some names hold user-facing words: the fragments that fill the
+# placeholders of responses ("{professional}" -> "le médecin des yeux", day and month names).
+# They are checked as labels (word rules), the whole message is checked in the domain.
+FRAGMENT_NAMES = {"actions/formatting.py": ("PROFESSIONAL_WORDS", "DAYS", "MONTHS")}
 
 EXCEPTION_RE = re.compile(r"#\s*falc:\s*allow\b(.*)$")
 _EXC_BODY_RE = re.compile(
@@ -315,7 +322,13 @@ def collect_python(path: Path, rel: str) -> list[Text]:
         raise CollectError(f"{rel}: cannot parse Python: {e}") from e
     c = _PyCollector(rel, raw.split("\n"))
     c.visit(tree)
-    return c.out
+    names = FRAGMENT_NAMES.get(rel)
+    if names is None:
+        return c.out
+    out = [t for t in c.out if t.id.split("[")[0].split("#")[0] in names]
+    for t in out:
+        t.kind = "label"
+    return out
 
 
 # ------------------------------------------------------------------ web_widget/texts.fr.json

@@ -389,7 +389,7 @@ _DATE_RES = [
         "Write the month in full: « décembre ».",
     ),
     (
-        re.compile(r"\b(?:janv|févr|avr|juil|oct|nov|déc)\b", re.I),
+        re.compile(r"\b(?:janv|févr|avr|juil|oct|nov|déc)\b(?!\.)", re.I),
         "Write the month in full: « décembre ».",
     ),
     (re.compile(r"\b(?:lun|mar|mer|jeu|ven|sam|dim)\.", re.I), "Write the day in full: « mardi »."),

@@ -91,8 +91,20 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+# A title before a name ("M. Dupont", "Dr. Martin") ends with a dot but not the sentence.
+_TITLE_END = re.compile(r"\b(?:M|Mr|Dr|Pr|Mme|Mlle|St|Ste|p|n)\.$")
+
+
 def split_sentences(line: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_END_RE.split(line) if s.strip()]
+    out: list[str] = []
+    for piece in (s.strip() for s in SENTENCE_END_RE.split(line)):
+        if not piece:
+            continue
+        if out and _TITLE_END.search(out[-1]):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
 
 
 def bubbles_of(text: str, paragraphs: bool) -> list[Bubble]:
