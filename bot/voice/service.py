@@ -99,9 +99,45 @@ class VoiceService:
     def _cached(self, engines: Iterable[Engine], spoken: str, fmt: Format, slow: bool):
         for engine in engines:
             path = self.path_for_key(self._key_for(engine, spoken, fmt, slow), fmt)
-            if path.is_file() and path.stat().st_size > 0:
-                return path
+            try:
+                if path.stat().st_size > 0:
+                    os.utime(path)  # last use: pruning removes the least recently used
+                    return path
+            except FileNotFoundError:
+                continue
         return None
+
+    def prune(self, max_bytes: int | None = None, max_age: float | None = None) -> int:
+        """Delete audio unused for `max_age` seconds, then the least recently used files above
+        `max_bytes`. Answers can hold personal data (names, dates): they must not stay forever.
+        Blocking (file system): call it with asyncio.to_thread from a running loop.
+        Returns the number of files deleted."""
+        max_bytes = self.settings.cache_max_bytes if max_bytes is None else max_bytes
+        max_age = self.settings.cache_max_age if max_age is None else max_age
+        now = time.time()
+        entries = []
+        for path in self.cache_dir.iterdir():
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            if path.name.startswith("."):
+                if now - st.st_mtime > 3600:  # temp file of a crashed process
+                    path.unlink(missing_ok=True)
+                continue
+            entries.append((st.st_mtime, st.st_size, path))
+        entries.sort()  # oldest use first
+        total = sum(size for _, size, _ in entries)
+        deleted = 0
+        for mtime, size, path in entries:
+            if now - mtime <= max_age and total <= max_bytes:
+                break
+            path.unlink(missing_ok=True)
+            total -= size
+            deleted += 1
+        if deleted:
+            log.info("voice cache pruned files=%d bytes_left=%d", deleted, total)
+        return deleted
 
     def _lookup_order(self) -> list[Engine]:
         # Offline, audio gTTS made earlier is still the better voice: serve it if we have it.
@@ -180,42 +216,48 @@ class VoiceService:
     async def _synthesize_and_store(
         self, spoken: str, fmts: tuple[Format, ...], slow: bool
     ) -> dict[Format, Path]:
-        async with self._parallel:
-            started = time.perf_counter()
-            first = self.current_engine()
+        started = time.perf_counter()
+        first = self.current_engine()
+        try:
+            source = await self._run_engine(first, spoken, slow)
+            engine: Engine = first
+        except EngineUnavailable as exc:
+            if self.mode != "auto" or first is self.espeak:
+                raise VoiceError(f"{first.name} failed: {type(exc).__name__}") from exc
+            self._mark_gtts_down()
+            log.warning(
+                "gTTS unreachable (%s); espeak-ng for the next %d s",
+                type(exc.__cause__ or exc).__name__,
+                self.settings.gtts_retry_after,
+            )
+            engine = self.espeak
+            # The offline audio may exist already (made during an earlier outage).
+            paths = {f: self._cached([engine], spoken, f, slow) for f in fmts}
+            if all(paths.values()):
+                return {f: p for f, p in paths.items() if p is not None}
             try:
-                source = await first.synthesize(spoken, slow)
-                engine: Engine = first
-            except EngineUnavailable as exc:
-                if self.mode != "auto" or first is self.espeak:
-                    raise VoiceError(f"{first.name} failed: {type(exc).__name__}") from exc
-                self._mark_gtts_down()
-                log.warning(
-                    "gTTS unreachable (%s); espeak-ng for the next %d s",
-                    type(exc.__cause__ or exc).__name__,
-                    self.settings.gtts_retry_after,
-                )
-                engine = self.espeak
-                # The offline audio may exist already (made during an earlier outage).
-                paths = {f: self._cached([engine], spoken, f, slow) for f in fmts}
-                if all(paths.values()):
-                    return {f: p for f, p in paths.items() if p is not None}
-                try:
-                    source = await engine.synthesize(spoken, slow)
-                except EngineUnavailable as exc2:
-                    raise VoiceError("espeak failed") from exc2
-            stored = {}
-            for fmt in fmts:
+                source = await self._run_engine(engine, spoken, slow)
+            except EngineUnavailable as exc2:
+                raise VoiceError("espeak failed") from exc2
+        stored = {}
+        for fmt in fmts:
+            async with self._parallel:
                 stored[fmt] = await self._store(
                     source, fmt, self._key_for(engine, spoken, fmt, slow)
                 )
-            log.info(
-                "voice synthesized key=%s engine=%s ms=%d",
-                ",".join(p.stem for p in stored.values()),
-                engine.name,
-                (time.perf_counter() - started) * 1000,
-            )
-            return stored
+        log.info(
+            "voice synthesized key=%s engine=%s ms=%d",
+            ",".join(p.stem for p in stored.values()),
+            engine.name,
+            (time.perf_counter() - started) * 1000,
+        )
+        return stored
+
+    async def _run_engine(self, engine: Engine, spoken: str, slow: bool) -> SourceAudio:
+        if engine is self.espeak:  # CPU work: bounded; gTTS only waits on the network
+            async with self._parallel:
+                return await engine.synthesize(spoken, slow)
+        return await engine.synthesize(spoken, slow)
 
     async def _store(self, source: SourceAudio, fmt: Format, key: str) -> Path:
         final = self.path_for_key(key, fmt)

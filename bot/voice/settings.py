@@ -40,6 +40,10 @@ class VoiceSettings:
     max_parallel: int = 2
     # Longer texts are refused: an answer is at most a few sentences.
     max_chars: int = 3000
+    # Cache limits applied by VoiceService.prune(): audio unused for 30 days goes, and the least
+    # recently used goes first above 500 MB.
+    cache_max_bytes: int = 500 * 1024 * 1024
+    cache_max_age: float = 30 * 24 * 3600.0
 
     @classmethod
     def from_env(cls) -> VoiceSettings:
@@ -56,6 +60,8 @@ class VoiceSettings:
             espeak_voice=os.environ.get("ESPEAK_VOICE", cls.espeak_voice),
             ffmpeg_bin=os.environ.get("FFMPEG_BIN", cls.ffmpeg_bin),
             max_parallel=max(1, _int("VOICE_MAX_PARALLEL", cls.max_parallel)),
+            cache_max_bytes=_int("VOICE_CACHE_MAX_MB", 500) * 1024 * 1024,
+            cache_max_age=_float("VOICE_CACHE_MAX_DAYS", 30.0) * 24 * 3600,
         )
 
 

@@ -1,6 +1,7 @@
 """Audio is cached on disk: a repeated answer costs a file read, never a second synthesis."""
 
 import asyncio
+import os
 import re
 import time
 from pathlib import Path
@@ -26,13 +27,13 @@ async def test_second_request_is_served_from_disk(tmp_path: Path) -> None:
     svc = espeak_service(tmp_path)
     first = await svc.audio_for(TEXT, "mp3")
     assert svc.espeak.calls == 1
-    mtime = first.stat().st_mtime_ns
+    inode = first.stat().st_ino
     started = time.perf_counter()
     second = await svc.audio_for(TEXT, "mp3")
     elapsed = time.perf_counter() - started
     assert second == first
     assert svc.espeak.calls == 1  # no new synthesis
-    assert second.stat().st_mtime_ns == mtime  # not rewritten either
+    assert second.stat().st_ino == inode  # not rewritten either (a rewrite renames a new file)
     assert elapsed < 0.1
 
 
@@ -125,3 +126,29 @@ async def test_prerender_is_fast_when_already_warm(tmp_path: Path) -> None:
     again = espeak_service(tmp_path)
     await again.prerender(["Au revoir."])
     assert again.espeak.calls == 0
+
+
+async def test_prune_removes_old_and_least_recently_used_audio(tmp_path: Path) -> None:
+    svc = espeak_service(tmp_path)
+    texts = ["Premier message.", "Deuxième message.", "Troisième message.", "Quatrième."]
+    paths = [await svc.audio_for(t, "mp3") for t in texts]
+    day = 24 * 3600
+    now = time.time()
+    for age, path in zip((40 * day, 3 * day, 2 * day, 1 * day), paths, strict=True):
+        os.utime(path, (now - age, now - age))
+    # Served again: counts as a recent use, so it survives.
+    assert await svc.audio_for(texts[1], "mp3") == paths[1]
+    leftover = tmp_path / ".crashed.tmp"
+    leftover.write_bytes(b"x")
+    os.utime(leftover, (now - 2 * 3600, now - 2 * 3600))
+
+    sizes = {p: p.stat().st_size for p in paths}
+    budget = sizes[paths[1]] + sizes[paths[3]]
+    deleted = await asyncio.to_thread(svc.prune, budget, 30 * day)
+    # The 40-day-old file goes for its age, the 2-day-old one for the size budget, and the
+    # temporary file of a crashed writer goes too.
+    assert deleted == 2
+    assert listing(tmp_path) == sorted([paths[1].name, paths[3].name])
+    # A pruned text is simply made again.
+    await svc.audio_for(texts[0], "mp3")
+    assert svc.espeak.calls == 5
