@@ -10,6 +10,7 @@ import argparse
 import sys
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -322,6 +323,12 @@ EXCLUDED = [
 ]
 
 
+@lru_cache(maxsize=1)
+def _agent_password_hash() -> str:
+    # Hashed once per process: argon2id is slow on purpose, and tests seed many times.
+    return hash_password(AGENT_PASSWORD)
+
+
 def is_empty(session: Session) -> bool:
     return session.execute(select(func.count()).select_from(Person)).scalar_one() == 0
 
@@ -385,7 +392,7 @@ def seed(session: Session, settings: Settings) -> dict[str, str]:
     agent = HelplineAgent(
         login=AGENT_LOGIN,
         display_name=AGENT_NAME,
-        password_hash=hash_password(AGENT_PASSWORD),
+        password_hash=_agent_password_hash(),
         created_at=now,
     )
     session.add(agent)

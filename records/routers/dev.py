@@ -18,7 +18,7 @@ def list_outbox(
     to: str | None = None, limit: int = 50, session: Session = Depends(get_db)
 ) -> list[OutboxItem]:
     """Messages written by the service, newest first: read activation codes here."""
-    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id)
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     if to:
         query = query.where(OutboxMessage.to == to)
     rows = session.execute(query.limit(max(1, min(limit, 500)))).scalars()

@@ -60,7 +60,7 @@ def deliver_pending(db: Database, sender: Sender, settings: Settings, limit: int
             message = session.execute(
                 select(OutboxMessage)
                 .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.created_at)
+                .order_by(OutboxMessage.created_at, OutboxMessage.id)
                 .limit(1)
                 .with_for_update(skip_locked=True)
             ).scalar_one_or_none()
