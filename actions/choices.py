@@ -1,0 +1,272 @@
+"""Choosing one item from a list, then confirming: cancel an appointment, hide or show a
+document, block or allow a professional. The list is read from records when the form
+starts; buttons carry the item's number (short payloads, SMS can answer "2")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.appointments import appointment_words
+from actions.base import (
+    FORM_SLOTS,
+    CountingFormValidation,
+    RecordsAction,
+    clear_slots,
+    conversation,
+)
+from actions.errors import answer_failure
+from actions.formatting import DOCUMENT_CATEGORIES, format_iso
+from actions.records_client import RecordsError, RecordsUnavailable, records
+
+MAX_CHOICES = 8
+
+# form → (what the list is called in response names)
+FORM_TOPICS = {
+    "cancel_appointment_form": "cancel_appointment",
+    "hide_document_form": "hide_document",
+    "show_document_form": "show_document",
+    "block_form": "block_professional",
+    "allow_form": "allow_professional",
+}
+
+
+def _plain(text: Any) -> str:
+    text = unicodedata.normalize("NFKD", str(text).strip().lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+async def load_choices(form: str, tracker: Tracker) -> list[dict[str, str]]:
+    """The items the user can choose from, as [{id, label}]."""
+    conv = conversation(tracker)
+    if form == "cancel_appointment_form":
+        items = await records.get("/me/appointments", conv, upcoming=True, limit=MAX_CHOICES)
+        labels = [appointment_words(i) for i in items]
+        return [
+            {"id": i["id"], "label": f"{w['when']}, {w['professional']}"}
+            for i, w in zip(items, labels, strict=True)
+        ]
+    if form in ("hide_document_form", "show_document_form"):
+        category = DOCUMENT_CATEGORIES.get(tracker.get_slot("document_kind") or "")
+        items = await records.get("/me/documents", conv, category=category, limit=50)
+        want_hidden = form == "show_document_form"
+        chosen = [d for d in items if bool(d.get("hidden")) == want_hidden][:MAX_CHOICES]
+        return [{"id": d["id"], "label": document_label(d)} for d in chosen]
+    pros = await records.get("/me/professionals", conv)
+    kind = tracker.get_slot("professional")
+    if form == "block_form":
+        chosen = [p for p in pros if p.get("authorised") and not p.get("blocked")]
+    else:
+        chosen = [p for p in pros if p.get("blocked")]
+    if kind:
+        same_kind = [
+            p for p in chosen if _plain(kind).split("_")[0] in _plain(p.get("profession", ""))
+        ]
+        chosen = same_kind or chosen
+    return [{"id": p["id"], "label": professional_label(p)} for p in chosen[:MAX_CHOICES]]
+
+
+def document_label(document: dict[str, Any]) -> str:
+    added = document.get("added_at")
+    if added:
+        return f"{document.get('title', '')}, {format_iso(str(added)[:10])}"
+    return str(document.get("title", ""))
+
+
+def professional_label(professional: dict[str, Any]) -> str:
+    label = professional.get("profession_label")
+    return f"{professional.get('name', '')}, {label}" if label else str(professional.get("name"))
+
+
+def match_choice(value: Any, items: list[dict[str, str]]) -> dict[str, str] | None:
+    text = _plain(value)
+    number = re.fullmatch(r"\D*(\d{1,2})\D*", text)
+    if number and 1 <= int(number.group(1)) <= len(items):
+        return items[int(number.group(1)) - 1]
+    matches = [i for i in items if text and text in _plain(i["label"])]
+    return matches[0] if len(matches) == 1 else None
+
+
+class ChoiceFormValidation(CountingFormValidation):
+    form = ""
+
+    def name(self) -> str:
+        return f"validate_{self.form}"
+
+    async def before_validation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("choice_items") is not None:
+            return []
+        if not tracker.get_slot("logged_in"):
+            self.stop_form(tracker)  # the submit action asks to log in
+            return []
+        try:
+            items = await load_choices(self.form, tracker)
+        except (RecordsError, RecordsUnavailable) as error:
+            events = answer_failure(dispatcher, tracker, error)
+            self.stop_form(tracker)
+            return events
+        if not items:
+            dispatcher.utter_message(response=f"utter_nothing_to_{FORM_TOPICS[self.form]}")
+            self.stop_form(tracker)
+            return []
+        return [SlotSet("choice_items", items)]
+
+    def validate_choice(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        item = match_choice(value, tracker.get_slot("choice_items") or [])
+        if item is None:
+            return self.reject(dispatcher, tracker, "choice", "utter_invalid_choice")
+        return self.accept(tracker, "choice", item["id"])
+
+    def validate_choice_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value in (True, False):
+            return self.accept(tracker, "choice_confirm", value)
+        return self.reject(dispatcher, tracker, "choice_confirm", "utter_please_yes_or_no")
+
+
+class ValidateCancelAppointmentForm(ChoiceFormValidation):
+    form = "cancel_appointment_form"
+
+
+class ValidateHideDocumentForm(ChoiceFormValidation):
+    form = "hide_document_form"
+
+
+class ValidateShowDocumentForm(ChoiceFormValidation):
+    form = "show_document_form"
+
+
+class ValidateBlockForm(ChoiceFormValidation):
+    form = "block_form"
+
+
+class ValidateAllowForm(ChoiceFormValidation):
+    form = "allow_form"
+
+
+def chosen_label(tracker: Tracker) -> str:
+    wanted = tracker.get_slot("choice")
+    for item in tracker.get_slot("choice_items") or []:
+        if item["id"] == wanted:
+            return item["label"]
+    return ""
+
+
+class ActionAskChoice(Action):
+    def name(self) -> str:
+        return "action_ask_choice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        form = tracker.active_loop.get("name", "") if tracker.active_loop else ""
+        items = tracker.get_slot("choice_items") or []
+        buttons = [
+            {"title": item["label"], "payload": f'/inform{{"choice":"{number}"}}'}
+            for number, item in enumerate(items, start=1)
+        ]
+        dispatcher.utter_message(
+            response=f"utter_choose_{FORM_TOPICS.get(form, 'item')}", buttons=buttons
+        )
+        return []
+
+
+class ActionAskChoiceConfirm(Action):
+    def name(self) -> str:
+        return "action_ask_choice_confirm"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        form = tracker.active_loop.get("name", "") if tracker.active_loop else ""
+        if form == "share_child_form":
+            dispatcher.utter_message(
+                response="utter_confirm_share_child",
+                child=tracker.get_slot("person"),
+                identifier=tracker.get_slot("other_parent_identifier"),
+            )
+            return []
+        dispatcher.utter_message(
+            response=f"utter_confirm_{FORM_TOPICS.get(form, 'item')}", item=chosen_label(tracker)
+        )
+        return []
+
+
+class ChoiceSubmit(RecordsAction):
+    form = ""
+    method = "POST"
+    path = ""
+    done_response = ""
+
+    async def cleanup(self, tracker: Tracker) -> list[EventType]:
+        return clear_slots(FORM_SLOTS[self.form])
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        confirmed = tracker.get_slot("choice_confirm")
+        if confirmed is False:
+            dispatcher.utter_message(response="utter_nothing_changed")
+        if confirmed is not True or not tracker.get_slot("choice"):
+            return []  # the form stopped early and said why
+        path = self.path.format(id=tracker.get_slot("choice"))
+        await records.request(self.method, path, conversation(tracker), json=None)
+        dispatcher.utter_message(response=self.done_response, item=chosen_label(tracker))
+        return []
+
+
+class ActionCancelAppointment(ChoiceSubmit):
+    form = "cancel_appointment_form"
+    method = "DELETE"
+    path = "/me/appointments/{id}"
+    done_response = "utter_appointment_cancelled"
+
+    def name(self) -> str:
+        return "action_cancel_appointment"
+
+
+class ActionHideDocument(ChoiceSubmit):
+    form = "hide_document_form"
+    path = "/me/documents/{id}/hide"
+    done_response = "utter_document_hidden"
+
+    def name(self) -> str:
+        return "action_hide_document"
+
+
+class ActionShowDocument(ChoiceSubmit):
+    form = "show_document_form"
+    path = "/me/documents/{id}/show"
+    done_response = "utter_document_shown"
+
+    def name(self) -> str:
+        return "action_show_document"
+
+
+class ActionBlockProfessional(ChoiceSubmit):
+    form = "block_form"
+    path = "/me/professionals/{id}/block"
+    done_response = "utter_professional_blocked"
+
+    def name(self) -> str:
+        return "action_block_professional"
+
+
+class ActionAllowProfessional(ChoiceSubmit):
+    form = "allow_form"
+    path = "/me/professionals/{id}/unblock"
+    done_response = "utter_professional_allowed"
+
+    def name(self) -> str:
+        return "action_allow_professional"

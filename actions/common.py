@@ -1,0 +1,144 @@
+"""Help, repeat, voice, talking to a person, and stopping: the flows every step allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.base import ACTIVATION_SLOTS, FAILURES_SLOT, FORM_SLOTS, clear_slots
+
+ACTIVATION_FORMS = {"activation_form", "activation_details_form"}
+SECRET_HELP = {
+    "activation_code": "utter_help_code",
+    "activation_final_code": "utter_help_code",
+    "login_code": "utter_help_code",
+    "activation_password": "utter_help_password",
+    "login_password": "utter_help_password",
+}
+
+
+class ActionHelp(Action):
+    """Help for the question being asked, or the general help."""
+
+    def name(self) -> str:
+        return "action_help"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        responses = domain.get("responses", {})
+        slot = tracker.get_slot("requested_slot")
+        form = tracker.active_loop.get("name") if tracker.active_loop else None
+        pending = tracker.get_slot("secret_pending")
+        if form and slot:
+            specific = f"utter_help_{slot}"
+            dispatcher.utter_message(
+                response=specific if specific in responses else "utter_help_in_form"
+            )
+            dispatcher.utter_message(response="utter_help_in_form_ways_out")
+        elif pending in SECRET_HELP:
+            dispatcher.utter_message(response=SECRET_HELP[pending])
+            dispatcher.utter_message(response="utter_help_secret_ways_out")
+        else:
+            dispatcher.utter_message(response="utter_help")
+            dispatcher.utter_message(response="utter_helpline")
+            dispatcher.utter_message(response="utter_phishing_warning")
+        return []
+
+
+class ActionRepeat(Action):
+    """Send again what the assistant said last (everything after the previous user turn)."""
+
+    def name(self) -> str:
+        return "action_repeat"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.active_loop and tracker.active_loop.get("name"):
+            # Inside a form, the form asks its question again right after this action.
+            dispatcher.utter_message(response="utter_repeat_question")
+            return []
+        last_turn: list[dict[str, Any]] = []
+        seen_current_request = False
+        for event in reversed(tracker.events):
+            if event.get("event") == "user":
+                if not seen_current_request:
+                    seen_current_request = True  # the "repeat" request itself
+                    continue
+                if last_turn:
+                    break
+            elif event.get("event") == "bot" and seen_current_request:
+                last_turn.append(event)
+        if not last_turn:
+            dispatcher.utter_message(response="utter_nothing_to_repeat")
+            return []
+        for event in reversed(last_turn):
+            data = event.get("data") or {}
+            custom = data.get("custom")
+            if isinstance(custom, dict) and "secret_input" in custom:
+                custom = None  # repeating must not reopen a secret field by surprise
+            dispatcher.utter_message(
+                text=event.get("text"),
+                buttons=data.get("buttons") or [],
+                json_message=custom,
+                image=data.get("image"),
+            )
+        return []
+
+
+class ActionVoice(Action):
+    """Switch reading aloud on or off for this conversation (the gateway does the audio)."""
+
+    def name(self) -> str:
+        return "action_set_voice"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        on = tracker.get_intent_of_latest_message() == "voice_on"
+        dispatcher.utter_message(
+            response="utter_voice_on" if on else "utter_voice_off", json_message={"voice": on}
+        )
+        return [SlotSet("voice", on)]
+
+
+class ActionTalkToHuman(Action):
+    """Hand the conversation to the 3422 helpline; the gateway routes it to an agent."""
+
+    def name(self) -> str:
+        return "action_talk_to_human"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_handoff", json_message={"handoff": True})
+        return []
+
+
+class ActionStop(Action):
+    """Stop the current form (or the activation, or the wait for a secret), clear its answers."""
+
+    def name(self) -> str:
+        return "action_stop"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        form = tracker.active_loop.get("name") if tracker.active_loop else None
+        events: list[EventType] = []
+        if form:
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+            events += clear_slots(FORM_SLOTS.get(form, []))
+        if form in ACTIVATION_FORMS or tracker.get_slot("activation_id"):
+            events += clear_slots(ACTIVATION_SLOTS)
+        if form or tracker.get_slot("secret_pending"):
+            dispatcher.utter_message(response="utter_stopped")
+        else:
+            dispatcher.utter_message(response="utter_nothing_to_stop")
+        events += [SlotSet("secret_pending", None), SlotSet(FAILURES_SLOT, None)]
+        return events
