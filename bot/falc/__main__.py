@@ -19,7 +19,8 @@ from bot.falc.places import known_stray_texts
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def print_report(report: Report, show_warnings: bool, out=sys.stdout) -> None:  # noqa: ANN001
+def print_report(report: Report, show_warnings: bool, out=None) -> None:  # noqa: ANN001
+    out = out or sys.stdout
     for r in report.results:
         for f in r.findings:
             if f.excepted is not None or (f.level != "error" and not show_warnings):

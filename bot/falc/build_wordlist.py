@@ -86,6 +86,15 @@ _LEMMA_RULES: tuple[tuple[str, str], ...] = (
     ("us", "re"),
     ("ue", "re"),
     ("u", "re"),
+    # -oir verbs: "recevrez", "devrons" -> "recevoir", "devoir".
+    ("rez", "oir"),
+    ("rons", "oir"),
+    ("ront", "oir"),
+    ("rait", "oir"),
+    ("ra", "oir"),
+    ("rai", "oir"),
+    ("vez", "voir"),
+    ("vons", "voir"),
 )
 # "réessayez", "reprendre": the prefix re-/ré- on a known word keeps it plain.
 _PREFIXES = ("ré", "re")

@@ -220,7 +220,10 @@ class _PyCollector(ast.NodeVisitor):
         self.counts: dict[str, int] = {}
 
     def _name(self) -> str:
-        base = ".".join(self.path) or "<module>"
+        base = "".join(
+            p if p.startswith("[") or i == 0 else "." + p for i, p in enumerate(self.path)
+        )
+        base = base or "<module>"
         n = self.counts.get(base, 0)
         self.counts[base] = n + 1
         return base if n == 0 else f"{base}#{n}"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -31,9 +32,9 @@ EXCLUDED_DIRS = {
     ".ruff_cache", ".pytest_cache", ".rasa", ".hypothesis", ".ci", "scripts",
 }  # fmt: skip
 STOP_WORDS = {
-    "le", "la", "les", "l", "de", "des", "du", "d", "un", "une", "et", "est", "à", "au", "aux",
-    "pour", "pas", "ne", "n", "vous", "votre", "vos", "je", "j", "nous", "il", "elle", "ce",
-    "c", "cette", "qui", "que", "qu", "sur", "avec", "dans", "mon", "ma", "mes", "plus", "ou",
+    "le", "la", "les", "l'", "de", "des", "du", "d'", "un", "une", "et", "est", "à", "au", "aux",
+    "pour", "pas", "ne", "n'", "vous", "votre", "vos", "je", "j'", "nous", "il", "elle", "ce",
+    "c'", "cette", "qui", "que", "qu'", "sur", "avec", "dans", "mon", "ma", "mes", "plus", "ou",
     "où", "par", "êtes", "sont", "être", "avez", "pouvez", "été", "ici", "merci", "bonjour",
 }  # fmt: skip
 _ACCENTS = re.compile(r"[àâçéèêëîïôûùüÿœÀÂÇÉÈÊËÎÏÔÛÙÜŸŒ]")
@@ -62,8 +63,8 @@ _REGEX_LIKE = re.compile(r"\\[bdswBDSW]|\(\?[:=!<P]|\[\^|\\\.|\|\w+\)")
 def looks_french(s: str) -> bool:
     if _REGEX_LIKE.search(s):
         return False  # a regular expression that matches French, not a text
-    s = PLACEHOLDER_RE.sub(" ", s)
-    words = re.findall(r"[A-Za-zÀ-ÿœŒ]+", s)
+    s = PLACEHOLDER_RE.sub(" ", s).replace("’", "'")
+    words = re.findall(r"[A-Za-zÀ-ÿœŒ]+'?", s)
     if len(words) < 2:
         return False
     hits = sum(1 for w in words if w.lower() in STOP_WORDS)
@@ -240,17 +241,22 @@ def _is_ignored(rel: str, text: str, ignored: list[tuple[str, re.Pattern[str] | 
     return False
 
 
+_SUFFIXES = {".py", ".js", ".mjs", ".ts", ".html", ".htm", ".json", ".yml", ".yaml"}
+
+
 def candidate_files(root: Path) -> list[Path]:
+    """Source files of the project, without walking into virtual environments or data."""
     out = []
-    for p in sorted(root.rglob("*")):
-        rel = p.relative_to(root)
-        parts = rel.parts
-        if any(part in EXCLUDED_DIRS or part.startswith(".venv") for part in parts[:-1]):
-            continue
-        if parts[:2] == ("bot", "falc") or not p.is_file():
-            continue
-        if p.suffix in {".py", ".js", ".mjs", ".ts", ".html", ".htm", ".json", ".yml", ".yaml"}:
-            out.append(p)
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = Path(dirpath).relative_to(root)
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in EXCLUDED_DIRS
+            and not d.startswith(".venv")
+            and (rel_dir / d).as_posix() != "bot/falc"
+        )
+        out.extend(Path(dirpath) / f for f in sorted(filenames) if Path(f).suffix in _SUFFIXES)
     return out
 
 

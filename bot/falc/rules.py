@@ -415,6 +415,7 @@ _NEG_AFTER_NE = {
     "nulle", "point",
 }  # fmt: skip
 _NEG_ALONE = {"pas", "jamais", "aucun", "aucune", "rien"}
+_NEG_BEFORE_NE = {"aucun", "aucune", "personne", "rien", "nul", "nulle", "jamais"}
 
 
 def count_negations(words: list[str]) -> list[str]:
@@ -428,9 +429,12 @@ def count_negations(words: list[str]) -> list[str]:
         que = next((k for k in range(i + 1, len(words)) if words[k] in {"que", "qu'"}), None)
         if j is None and que is not None:
             continue  # "ne…que" means "only", not a negation
+        if j is None:  # "Aucun professionnel ne peut…", "Personne ne voit…"
+            j = next((k for k in range(i) if words[k] in _NEG_BEFORE_NE and k not in used), None)
         if j is not None:
             used.add(j)
-            found.append(f"{w.rstrip(chr(39))}…{words[j]}")
+            pair = (w.rstrip("'"), words[j]) if j > i else (words[j], w.rstrip("'"))
+            found.append("…".join(pair))
         else:
             found.append(w)
     for i, w in enumerate(words):

@@ -24,6 +24,8 @@ def negs(sentence: str) -> list[str]:
         ("Ce n'est ni possible ni utile.", ["n…ni"]),
         ("Je ne vois que 2 documents.", []),  # "ne…que" means "only"
         ("Aucun document pour le moment.", ["aucun"]),
+        ("Aucun professionnel ne peut ouvrir votre dossier.", ["aucun…ne"]),
+        ("Personne ne voit ce document.", ["personne…ne"]),
         ("C'est pas grave.", ["pas"]),
     ],
 )

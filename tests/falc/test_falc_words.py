@@ -74,6 +74,8 @@ BROCHURE = [
     "Mes ordonnances, mes résultats d'analyses de sang, mes comptes rendus de radiologie.",
     "Vérifiez le code et réessayez.",
     "Nous vous répondrons plus tard.",
+    "Vous recevrez un rappel avant le rendez-vous.",
+    "Par exemple : paracétamol.",
 ]
 
 
