@@ -249,13 +249,22 @@ def decide(
     document: DocumentFacts | None = None,
     thread: ThreadFacts | None = None,
     reason: str | None = None,
+    realm: str | None = None,
 ) -> Decision:
-    """Decide one action. `subject` is None when the person does not exist."""
+    """Decide one action. `subject` is None when the person does not exist.
+
+    `realm` is the family of routes asking: "patient" (/me…) or "professional"
+    (/patients/…); a caller of the other side is refused there before anything else."""
     if caller.kind is ActorKind.ANONYMOUS:
         return Decision(Outcome.UNAUTHENTICATED, "not_authenticated")
     if caller.kind is ActorKind.EXCLUDED:
         # Never, even with the person's agreement (CSP L1111-18); the attempt is logged.
         return _forbid("excluded_organisation", log=subject is not None)
+    patient_side = caller.kind in (ActorKind.PATIENT, ActorKind.ASSISTANT)
+    if realm == "professional" and patient_side:
+        return _forbid("professionals_only")
+    if realm == "patient" and not patient_side:
+        return _forbid("patients_only")
     if subject is None:
         return _hide()
     if caller.kind is ActorKind.AGENT:

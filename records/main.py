@@ -47,6 +47,11 @@ def create_app(settings: Settings | None = None, sender: Sender | None = None) -
     install_error_handlers(app)
     for module in (health, activation, auth, me, refusals, assistant):
         app.include_router(module.router)
+    # The record itself (issue 3): the person's routes and the professionals' routes.
+    from records.routers import record_me, record_pro
+
+    app.include_router(record_me.router)
+    app.include_router(record_pro.router)
     if settings.dev_routes:
         app.include_router(dev.router)
     return app

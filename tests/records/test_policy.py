@@ -278,3 +278,13 @@ def test_relation_of():
     # At 18 the parents' access ends.
     assert relation_of(2, 1, links, 18) is Relation.NONE
     assert relation_of(3, 1, links, 18) is Relation.NONE
+
+
+def test_realms_keep_each_side_to_its_routes():
+    assert decide(PATIENT, Action.READ, subj(), realm="professional").code == "professionals_only"
+    assert decide(BOT, Action.READ, subj(), realm="professional").status == 403
+    assert decide(DOCTOR, Action.READ, subj(), realm="patient").code == "patients_only"
+    assert decide(AGENT, Action.READ, subj(), realm="patient").status == 403
+    assert decide(INSURER, Action.READ, subj(), realm="patient").code == "excluded_organisation"
+    assert decide(ANON, Action.READ, subj(), realm="patient").status == 401
+    assert decide(DOCTOR, Action.READ, subj(), realm="professional").allowed

@@ -1,0 +1,353 @@
+"""Routes of health professionals' software (API key): read a patient's record, add
+documents and entries, emergency access ("bris de glace"), secure messaging.
+
+Every route asks the policy (records.services.record_access.check); every consultation,
+addition, emergency access and refusal is logged and notified there."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
+from sqlalchemy import false, select
+from sqlalchemy.orm import Session
+
+from records import clock
+from records.access_rules import Action, emergency_sees_hidden
+from records.deps import get_db
+from records.errors import AppError
+from records.models import (
+    CATEGORIES,
+    Document,
+    EmergencyContact,
+    HealthEntry,
+    Message,
+    MessageThread,
+    Professional,
+    Vaccination,
+    new_id,
+)
+from records.policy import Caller
+from records.routers.record_deps import record_caller
+from records.schemas.record import (
+    DocumentOut,
+    EmergencyIn,
+    EmergencyOut,
+    HealthEntryIn,
+    HealthEntryOut,
+    ProfileOut,
+    ReplyIn,
+    ThreadIn,
+    ThreadOut,
+    VaccinationDone,
+    VaccinationIn,
+)
+from records.services import record_views as views
+from records.services.record_access import Granted, check, notify, settings_of
+from records.storage import UploadRejected, check_upload, get_storage
+
+router = APIRouter(tags=["record (professional)"])
+REALM = "professional"
+
+
+def _pro(session: Session, caller: Caller) -> Professional:
+    pro = session.get(Professional, caller.professional_id)
+    assert pro is not None
+    return pro
+
+
+def _patient_doc(
+    session: Session, caller: Caller, person_id: str, document_id: str
+) -> tuple[Document, Granted]:
+    doc = session.get(Document, document_id)
+    # A document of another person is outside this URL: 404, the policy is asked anyway so a
+    # refused caller (insurer…) is still logged on the person it named.
+    if doc is None or doc.person_id != person_id:
+        check(session, caller, Action.READ, person_id, realm=REALM, log_action="read_document")
+        raise AppError("not_found", 404)
+    g = check(
+        session,
+        caller,
+        Action.READ,
+        person_id,
+        document=doc,
+        realm=REALM,
+        log_action="read_document",
+    )
+    return doc, g
+
+
+@router.get("/patients/{person_id}/documents", response_model=list[DocumentOut])
+def list_documents(
+    person_id: str,
+    category: str | None = None,
+    caller: Caller = Depends(record_caller),
+    session: Session = Depends(get_db),
+):
+    g = check(session, caller, Action.READ, person_id, realm=REALM, log_action="read_record")
+    docs = views.visible_documents(session, g.actor, g.subject, category)
+    session.commit()
+    return [views.document_out(d) for d in docs]
+
+
+@router.get("/patients/{person_id}/documents/{document_id}", response_model=DocumentOut)
+def get_document(
+    person_id: str,
+    document_id: str,
+    caller: Caller = Depends(record_caller),
+    session: Session = Depends(get_db),
+):
+    doc, _ = _patient_doc(session, caller, person_id, document_id)
+    session.commit()
+    return views.document_out(doc)
+
+
+@router.get("/patients/{person_id}/documents/{document_id}/content")
+def document_content(
+    person_id: str,
+    document_id: str,
+    caller: Caller = Depends(record_caller),
+    session: Session = Depends(get_db),
+):
+    doc, _ = _patient_doc(session, caller, person_id, document_id)
+    session.commit()
+    return Response(get_storage().get(doc.storage_key), media_type=doc.media_type)
+
+
+@router.post("/patients/{person_id}/documents", response_model=DocumentOut, status_code=201)
+async def add_document(
+    person_id: str,
+    file: UploadFile = File(...),
+    title: str = Form(..., min_length=1, max_length=200),
+    category: str = Form(...),
+    hidden: bool = Form(False),
+    hidden_from_parents: bool = Form(False),
+    caller: Caller = Depends(record_caller),
+    session: Session = Depends(get_db),
+):
+    """Feeding the record needs no consent; the person is informed."""
+    if category not in CATEGORIES:
+        check(session, caller, Action.READ, None, realm=REALM)  # 401/403 before 422
+        raise AppError("invalid_category", 422)
+    data = await file.read(5 * 1024 * 1024 + 1)
+    try:
+        kind = check_upload(data)
+    except UploadRejected as exc:
+        check(session, caller, Action.READ, None, realm=REALM)
+        raise AppError(exc.code, 413 if exc.code == "file_too_large" else 422) from exc
+    # The log entry needs the document's title: build the row first, decide, then store.
+    now = clock.now()
+    doc = Document(
+        id=new_id(),
+        person_id=person_id,
+        title=title.strip(),
+        category=category,
+        media_type=kind.media_type,
+        size=len(data),
+        storage_key="",
+        source="professional",
+        author_professional_id=caller.professional_id,
+        author_name="",
+        hidden=hidden,
+        hidden_from_parents=hidden_from_parents,
+        added_at=now,
+        updated_at=now,
+    )
+    g = check(
+        session, caller, Action.ADD, person_id, document=doc, realm=REALM, log_action="add_document"
+    )
+    if hidden_from_parents and not g.subject.is_minor:
+        session.rollback()
+        raise AppError("not_a_minor", 422)
+    pro = _pro(session, caller)
+    doc.author_name = views.professional_name(pro)
+    doc.hidden = hidden or settings_of(session, person_id).default_hidden
+    doc.storage_key = get_storage().put(data)
+    session.add(doc)
+    session.flush()
+    session.commit()
+    return views.document_out(doc)
+
+
+@router.get("/patients/{person_id}/profile", response_model=ProfileOut)
+def profile(
+    person_id: str, caller: Caller = Depends(record_caller), session: Session = Depends(get_db)
+):
+    g = check(session, caller, Action.READ, person_id, realm=REALM, log_action="read_profile")
+    contacts = session.execute(
+        select(EmergencyContact).where(EmergencyContact.person_id == g.person.id)
+    ).scalars()
+    out = ProfileOut(
+        person_id=g.person.id,
+        entries=[views.entry_out(e) for e in views.entries(session, g.person.id)],
+        emergency_contacts=[views.contact_out(c) for c in contacts],
+    )
+    session.commit()
+    return out
+
+
+@router.post("/patients/{person_id}/health-entries", response_model=HealthEntryOut, status_code=201)
+def add_entry(
+    person_id: str,
+    body: HealthEntryIn,
+    caller: Caller = Depends(record_caller),
+    session: Session = Depends(get_db),
+):
+    g = check(session, caller, Action.ADD, person_id, realm=REALM, log_action="add_entry")
+    if body.kind == "advance_directives" and g.subject.is_minor:
+        session.rollback()
+        raise AppError("adults_only", 422)
+    pro = _pro(session, caller)
+    entry = HealthEntry(
+        person_id=person_id,
+        kind=body.kind,
+        label=body.label.strip(),
+        value=body.value,
+        unit=body.unit,
+        on=body.on,
+        entered_by_kind="professional",
+        entered_by_professional_id=pro.id,
+        entered_by_name=views.professional_name(pro),
+        created_at=clock.now(),
+    )
+    session.add(entry)
+    session.commit()
+    return views.entry_out(entry)
+
+
+@router.post("/patients/{person_id}/vaccinations", response_model=VaccinationDone, status_code=201)
+def add_vaccination(
+    person_id: str,
+    body: VaccinationIn,
+    caller: Caller = Depends(record_caller),
+    session: Session = Depends(get_db),
+):
+    g = check(session, caller, Action.ADD, person_id, realm=REALM, log_action="add_vaccination")
+    if body.date > clock.now().date() or body.date < g.person.birth_date:
+        session.rollback()
+        raise AppError("invalid_request", 422)
+    pro = _pro(session, caller)
+    v = Vaccination(
+        person_id=person_id,
+        code=body.code.strip(),
+        on=body.date,
+        lot=body.lot,
+        entered_by_kind="professional",
+        entered_by_professional_id=pro.id,
+        entered_by_name=views.professional_name(pro),
+        created_at=clock.now(),
+    )
+    session.add(v)
+    session.commit()
+    return VaccinationDone(
+        id=v.id,
+        code=v.code,
+        vaccine=views.vaccine_label(v.code),
+        date=v.on,
+        entered_by="professional",
+    )
+
+
+@router.post("/patients/{person_id}/emergency", response_model=EmergencyOut)
+def emergency(
+    person_id: str,
+    body: EmergencyIn,
+    caller: Caller = Depends(record_caller),
+    session: Session = Depends(get_db),
+):
+    """Break-glass access: a reason is required; gives problems, treatments and allergies
+    (and hidden documents only when the person's switch allows it). Logged and notified."""
+    g = check(
+        session,
+        caller,
+        Action.EMERGENCY,
+        person_id,
+        reason=body.reason,
+        realm=REALM,
+        log_action="emergency",
+    )
+    summary = views.emergency_summary(session, person_id)
+    query = select(Document).where(Document.person_id == person_id)
+    if not emergency_sees_hidden(g.subject.switches):
+        if g.subject.switches.hide_all:
+            query = query.where(false())
+        query = query.where(Document.hidden.is_(False))
+    docs = session.execute(query.order_by(Document.added_at.desc()).limit(50)).scalars()
+    out = EmergencyOut(
+        person_id=person_id, documents=[views.document_out(d) for d in docs], **summary.model_dump()
+    )
+    session.commit()
+    return out
+
+
+# --- messaging --------------------------------------------------------------------------
+
+
+def _thread_out(t: MessageThread) -> ThreadOut:
+    return ThreadOut(
+        id=t.id,
+        person_id=t.person_id,
+        subject=t.subject,
+        open=t.closed_at is None,
+        opened_at=t.opened_at,
+    )
+
+
+@router.post("/patients/{person_id}/threads", response_model=ThreadOut, status_code=201)
+def start_thread(
+    person_id: str,
+    body: ThreadIn,
+    caller: Caller = Depends(record_caller),
+    session: Session = Depends(get_db),
+):
+    """Only a professional starts a conversation."""
+    g = check(session, caller, Action.MESSAGE_START, person_id, realm=REALM)
+    now = clock.now()
+    t = MessageThread(
+        person_id=person_id,
+        professional_id=caller.professional_id,
+        subject=body.subject.strip(),
+        opened_at=now,
+    )
+    session.add(t)
+    session.flush()
+    session.add(
+        Message(thread_id=t.id, sender_kind="professional", body=body.body.strip(), sent_at=now)
+    )
+    notify(session, g.person, "new_message", who=views.professional_name(_pro(session, caller)))
+    session.commit()
+    return _thread_out(t)
+
+
+def _thread(session: Session, caller: Caller, thread_id: str, action: Action) -> MessageThread:
+    t = session.get(MessageThread, thread_id)
+    if t is None:
+        check(session, caller, action, None, realm=REALM)
+        raise AppError("not_found", 404)
+    check(session, caller, action, t.person_id, thread=t, realm=REALM)
+    return t
+
+
+@router.post("/threads/{thread_id}/messages", status_code=201, response_model=ThreadOut)
+def pro_reply(
+    thread_id: str,
+    body: ReplyIn,
+    caller: Caller = Depends(record_caller),
+    session: Session = Depends(get_db),
+):
+    t = _thread(session, caller, thread_id, Action.MESSAGE_REPLY)
+    session.add(
+        Message(
+            thread_id=t.id, sender_kind="professional", body=body.body.strip(), sent_at=clock.now()
+        )
+    )
+    session.commit()
+    return _thread_out(t)
+
+
+@router.post("/threads/{thread_id}/close", response_model=ThreadOut)
+def close_thread(
+    thread_id: str, caller: Caller = Depends(record_caller), session: Session = Depends(get_db)
+):
+    t = _thread(session, caller, thread_id, Action.MESSAGE_CLOSE)
+    t.closed_at = t.closed_at or clock.now()
+    session.commit()
+    return _thread_out(t)

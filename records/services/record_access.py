@@ -1,0 +1,340 @@
+"""Where record routes ask before every read and write (SPEC §3.4).
+
+This module gathers the facts from the database (who calls, how they relate to the person,
+the person's choices about this professional, their switches, the document or thread),
+hands them to the pure rules (`records.access_rules.decide`, reached through
+records/policy.py's `actor_of`/`relation_to`) and acts on the answer: writes the access log
+entry and the notification in the same transaction, or raises the 403/404.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from records import clock
+from records.access_rules import (
+    Action,
+    Actor,
+    ActorKind,
+    CareLink,
+    Decision,
+    DocumentFacts,
+    Relation,
+    Subject,
+    Switches,
+    ThreadFacts,
+    decide,
+)
+from records.errors import AppError
+from records.messages_record import ACTOR_NAMES, NOTIFICATION_SUBJECT, NOTIFICATIONS
+from records.messages_record import PROFESSION_LABELS as LABELS
+from records.models import (
+    AccessLogEntry,
+    Account,
+    CareTeamLink,
+    ChildLink,
+    Document,
+    LegalRepresentation,
+    MessageThread,
+    OutboxMessage,
+    Person,
+    Professional,
+    SharingSettings,
+)
+from records.policy import ADULT_AGE, Caller, actor_of, age_on, relation_to, require_person
+from records.services.dates import datetime_words
+
+log = logging.getLogger("records.access")
+
+
+@dataclass(frozen=True)
+class Granted:
+    """What a route gets back when the action is allowed."""
+
+    person: Person
+    subject: Subject
+    actor: Actor
+    decision: Decision
+
+
+def actor_for(caller: Caller) -> Actor:
+    if caller.kind == "excluded":
+        return Actor(kind=ActorKind.EXCLUDED)
+    return actor_of(caller)
+
+
+def settings_of(session: Session, person_id: str) -> SharingSettings:
+    """The person's switches; created with the defaults the first time."""
+    row = session.get(SharingSettings, person_id)
+    if row is None:
+        row = SharingSettings(
+            person_id=person_id,
+            hide_all=False,
+            default_hidden=False,
+            emergency_access=True,
+            samu_access=True,
+            emergency_hidden_documents=False,
+            notify_channel=None,
+            updated_at=clock.now(),
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def care_link(session: Session, person_id: str, professional_id: str) -> CareTeamLink | None:
+    return session.execute(
+        select(CareTeamLink).where(
+            CareTeamLink.person_id == person_id, CareTeamLink.professional_id == professional_id
+        )
+    ).scalar_one_or_none()
+
+
+def subject_of(session: Session, caller: Caller, person: Person, today: date) -> Subject:
+    switches_row = session.get(SharingSettings, person.id)
+    switches = Switches()
+    if switches_row is not None:
+        switches = Switches(
+            hide_all=switches_row.hide_all,
+            emergency_access=switches_row.emergency_access,
+            samu_access=switches_row.samu_access,
+            emergency_hidden_documents=switches_row.emergency_hidden_documents,
+        )
+    care = CareLink()
+    if caller.kind == "professional" and caller.professional_id:
+        link = care_link(session, person.id, caller.professional_id)
+        if link is None and person.medecin_traitant_id == caller.professional_id:
+            # The médecin traitant is in the care team and an administrator by default.
+            care = CareLink(authorised=True, administrator=True)
+        elif link is not None:
+            care = CareLink(
+                authorised=link.authorised_at is not None,
+                blocked=link.blocked_at is not None,
+                administrator=link.administrator,
+                occupational_consent=link.occupational_consent_at is not None,
+            )
+    relation = Relation.NONE
+    if caller.kind in ("patient", "assistant"):
+        relation = relation_to(session, caller, person, today)
+    return Subject(
+        person_id=person.id,
+        relation=relation,
+        is_minor=age_on(person.birth_date, today) < ADULT_AGE,
+        care=care,
+        switches=switches,
+    )
+
+
+def document_facts(doc: Document) -> DocumentFacts:
+    return DocumentFacts(
+        category=doc.category,
+        hidden=doc.hidden,
+        hidden_from_parents=doc.hidden_from_parents,
+        author_professional_id=doc.author_professional_id,
+        added_by_patient_side=doc.source == "patient",
+    )
+
+
+def thread_facts(thread: MessageThread) -> ThreadFacts:
+    return ThreadFacts(professional_id=thread.professional_id, open=thread.closed_at is None)
+
+
+def check(
+    session: Session,
+    caller: Caller,
+    action: Action,
+    person_id: str | None,
+    *,
+    document: Document | None = None,
+    thread: MessageThread | None = None,
+    reason: str | None = None,
+    log_action: str | None = None,
+    realm: str | None = None,
+) -> Granted:
+    """Decide, log, notify; raise AppError (401/403/404) when refused."""
+    now = clock.now()
+    person = session.get(Person, person_id) if person_id else None
+    actor = actor_for(caller)
+    subject = subject_of(session, caller, person, now.date()) if person is not None else None
+    decision = decide(
+        actor,
+        action,
+        subject,
+        document_facts(document) if document is not None else None,
+        thread_facts(thread) if thread is not None else None,
+        reason,
+        realm,
+    )
+    if decision.log and person is not None:
+        record(
+            session,
+            caller,
+            person,
+            log_action or action.value,
+            decision,
+            document=document,
+            reason=reason,
+        )
+    if not decision.allowed:
+        if decision.log and person is not None:
+            session.commit()  # the refused attempt stays in the log
+        if decision.status == 401:
+            require_person(caller)  # raises the account's own 401 codes
+            raise AppError("unauthenticated", 401)
+        code = decision.code if decision.status != 404 else "not_found"
+        raise AppError(code, decision.status)
+    assert person is not None and subject is not None
+    return Granted(person, subject, actor, decision)
+
+
+# --- the access log and the notification ------------------------------------------------
+
+
+def _actor_identity(session: Session, caller: Caller) -> tuple[str, str, str | None, str | None]:
+    """(name, role, profession, id) of the caller, for the log."""
+    if caller.kind == "professional" and caller.professional_id:
+        pro = session.get(Professional, caller.professional_id)
+        if pro is not None:
+            name = f"{pro.first_name} {pro.last_name}"
+            return name, "professional", pro.profession, pro.id
+    if caller.kind == "excluded":
+        return ACTOR_NAMES["excluded"], "excluded", None, caller.professional_id
+    if caller.kind == "agent":
+        return ACTOR_NAMES["agent"], "agent", None, caller.agent_id
+    if caller.person_id:
+        p = session.get(Person, caller.person_id)
+        if p is not None:
+            return f"{p.first_name} {p.last_name}", caller.kind, None, p.id
+    return caller.kind, caller.kind, None, None
+
+
+NOTIFY_TEMPLATE = {
+    "read_record": "record_read",
+    "read_document": "document_read",
+    "read_profile": "record_read",
+    "add_document": "document_added",
+    "add_entry": "entry_added",
+    "add_vaccination": "entry_added",
+    "emergency": "emergency_access",
+}
+
+
+def record(
+    session: Session,
+    caller: Caller,
+    person: Person,
+    action: str,
+    decision: Decision,
+    *,
+    document: Document | None = None,
+    reason: str | None = None,
+) -> AccessLogEntry:
+    """One access log row and one notification, in the caller's transaction."""
+    now = clock.now()
+    name, role, profession, actor_id = _actor_identity(session, caller)
+    entry = AccessLogEntry(
+        person_id=person.id,
+        at=now,
+        actor_kind=caller.kind,
+        actor_id=actor_id,
+        actor_name=name,
+        actor_role=role,
+        profession=profession,
+        action=action if decision.allowed else f"refused_{action}",
+        allowed=decision.allowed,
+        status=decision.status if not decision.allowed else 200,
+        code=decision.code,
+        document_id=document.id if document is not None else None,
+        document_title=document.title if document is not None else None,
+        reason=(reason or "")[:1000] or None,
+    )
+    session.add(entry)
+    template = NOTIFY_TEMPLATE.get(action, "record_read") if decision.allowed else "refused_access"
+    who = name
+    if profession:
+        who = f"{name}, {LABELS.get(profession, profession)},"
+    notify(session, person, template, who=who, when=datetime_words(now))
+    session.flush()
+    log.info("access log: %s %s on a record (%s)", role, entry.action, decision.code)
+    return entry
+
+
+def recipient_of(session: Session, person: Person) -> Person:
+    """Who hears about a person's record: the person when they have an active account,
+    otherwise the parent the child is attached to or the legal representative."""
+    if _has_account(session, person.id):
+        return person
+    manager = session.execute(
+        select(Person)
+        .join(ChildLink, ChildLink.parent_id == Person.id)
+        .where(ChildLink.child_id == person.id, ChildLink.role == "attached")
+    ).scalar_one_or_none()
+    if manager is None:
+        manager = (
+            session.execute(
+                select(Person)
+                .join(LegalRepresentation, LegalRepresentation.representative_id == Person.id)
+                .where(LegalRepresentation.protected_id == person.id)
+            )
+            .scalars()
+            .first()
+        )
+    return manager or person
+
+
+def _has_account(session: Session, person_id: str) -> bool:
+    return (
+        session.execute(
+            select(Account.id).where(Account.person_id == person_id, Account.status == "active")
+        ).first()
+        is not None
+    )
+
+
+def channel_for(session: Session, person: Person, wanted: str | None = None) -> tuple[str, str]:
+    """(channel, address) by the person's choice, else SMS, else email."""
+    choice = wanted or settings_of(session, person.id).notify_channel
+    if choice == "telegram":
+        return "telegram", f"person:{person.id}"
+    if choice == "email" and person.email:
+        return "email", person.email
+    if person.phone:
+        return "sms", person.phone
+    if person.email:
+        return "email", person.email
+    return "none", ""
+
+
+def notify(
+    session: Session,
+    person: Person,
+    template: str,
+    channel: str | None = None,
+    when_at: datetime | None = None,
+    **values: str,
+) -> OutboxMessage | None:
+    """Write one notification to the outbox (delivered later with retries)."""
+    target = recipient_of(session, person)
+    chosen, address = channel_for(session, target, channel)
+    if chosen == "none":
+        log.warning("no contact to notify for a record event (%s)", template)
+        return None
+    now = when_at or clock.now()
+    message = OutboxMessage(
+        channel=chosen,
+        to=address,
+        subject=NOTIFICATION_SUBJECT if chosen == "email" else None,
+        body=NOTIFICATIONS[template].format(**values),
+        purpose=f"record_{template}"[:40],
+        status="pending",
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(message)
+    return message
