@@ -48,7 +48,8 @@
     var out = [];
     String(text || "").split(/\n+/).forEach(function (line) {
       line.split(/(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ0-9«"])/).forEach(function (part) {
-        part = part.trim();
+        // French spacing: the space before ? ! : ; never breaks the line.
+        part = part.trim().replace(/ ([?!:;»])/g, "\u00a0$1").replace(/« /g, "«\u00a0");
         if (part) out.push(part);
       });
     });

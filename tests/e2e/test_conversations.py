@@ -1,0 +1,204 @@
+"""Whole conversations through the gateway against the real records, actions and Rasa,
+in French as people type it (SPEC §4, §7). Demo identities: records/seed.py,
+docs/demo-identities.md. Codes come from records' development outbox; passwords and codes
+go through the gateway's secret path and must never reach Rasa's tracker.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from support.chat import DEMO, Chat, DemoPerson, Records, Reply, drive, first_matching
+from support.stack import Stack, http_json
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+class Person:
+    """Answers the assistant's questions for one demo person, like they would type them."""
+
+    def __init__(self, records: Records, person: DemoPerson) -> None:
+        self.records = records
+        self.person = person
+        self.used_codes: set[str] = set()
+        self.secrets_typed: list[str] = []
+
+    def fresh_code(self) -> str:
+        for _ in range(50):
+            code = self.records.latest_code(self.person.phone)
+            if code not in self.used_codes:
+                self.used_codes.add(code)
+                return code
+            import time
+
+            time.sleep(0.2)
+        raise AssertionError("no new code in the outbox")
+
+    def respond(self, chat: Chat, extra: list[tuple[str, Reply]] | None = None) -> Reply:
+        secret = chat.secret_request()
+        if secret is not None:
+            value = self.person.password if secret["kind"] == "password" else self.fresh_code()
+            self.secrets_typed.append(value)
+            return value
+        p = self.person
+        rules: list[tuple[str, Reply]] = [
+            *(extra or []),
+            (r"Comment créez-vous", ("button", r"^Seul")),
+            (r"date de naissance", p.birth_date.strftime("%d/%m/%Y")),
+            (r"numéro de série", p.vitale_serial),
+            (r"code", ("button", r"SMS")),
+            (r"sont-elles justes", ("button", r"^Oui")),
+            (r"règles", ("button", r"accepte")),
+            (r"Choisissez un identifiant|Quel est votre identifiant", p.identifier),
+        ]
+        return first_matching(chat, rules)
+
+
+def logged_in(text: str) -> bool:
+    return bool(re.search(r"Vous êtes connecté|espace santé est prêt", text))
+
+
+def login(stack: Stack, key: str) -> tuple[Chat, Person]:
+    """Activate the person through records (a precondition), then log in through the bot."""
+    records = Records(stack)
+    person = Person(records, DEMO[key])
+    records.activate(person.person)
+    chat = Chat.open(stack)
+    chat.say("bonjour")
+    chat.say("je veux me connecter")
+    drive(chat, person.respond, lambda c: logged_in(c.text()))
+    return chat, person
+
+
+def tracker_text(stack: Stack, conversation_id: str) -> str:
+    status, tracker = http_json(
+        "GET", f"{stack.url('rasa')}/conversations/{conversation_id}/tracker"
+    )
+    assert status == 200, status
+    return json.dumps(tracker, ensure_ascii=False)
+
+
+def assert_no_secret_in_tracker(stack: Stack, chat: Chat, person: Person) -> None:
+    text = tracker_text(stack, chat.conversation_id)
+    assert person.secrets_typed, "the conversation asked for no secret"
+    for secret in person.secrets_typed:
+        assert secret not in text, "a secret reached Rasa's tracker"
+    assert "secret_ok" in text  # Rasa got the outcome instead
+    history = json.dumps(chat.history(), ensure_ascii=False)
+    for secret in person.secrets_typed:
+        assert secret not in history, "a secret is in the gateway's history"
+
+
+def test_greeting_offers_buttons(healthy_stack: Stack) -> None:
+    chat = Chat.open(healthy_stack)
+    answers = chat.say("bonjour")
+    assert answers, "no answer to « bonjour »"
+    assert all(m["from"] == "bot" for m in answers), chat.dump()
+    assert chat.buttons(), f"the greeting offers no button:\n{chat.dump()}"
+    assert any(m.get("pictogram") for m in answers)
+
+
+def test_activation_of_a_demo_person_through_the_bot(healthy_stack: Stack) -> None:
+    records = Records(healthy_stack)
+    person = Person(records, DEMO["camille"])
+    chat = Chat.open(healthy_stack)
+    chat.say("bonjour")
+    chat.say("je voudrais creer mon espace santé")
+    drive(chat, person.respond, lambda c: logged_in(c.text()), max_turns=25)
+    # The space exists: records answers for this conversation, which is now linked.
+    me = records.as_conversation(chat.conversation_id, "GET", "/me/people")
+    assert any(p["relation"] == "self" and p["first_name"] == "Camille" for p in me)
+    assert_no_secret_in_tracker(healthy_stack, chat, person)
+
+
+def next_tuesday_candidates(now: datetime) -> list[datetime]:
+    days = (1 - now.weekday()) % 7 or 7
+    first = (now + timedelta(days=days)).replace(hour=14, minute=30, second=0, microsecond=0)
+    return [first, first + timedelta(days=7)]
+
+
+def test_booking_an_appointment_next_tuesday(healthy_stack: Stack) -> None:
+    chat, person = login(healthy_stack, "karim")
+    assert_no_secret_in_tracker(healthy_stack, chat, person)
+    chat.say("je voudrais noter un rendez vous chez le dentiste mardi prochain à 14 h 30")
+    rules: list[tuple[str, Reply]] = [
+        (r"pour qui", ("button", r"Pour moi")),
+        (r"quel professionnel", ("button", r"^Dentiste")),
+        (r"Quel jour", "mardi prochain à 14 h 30"),
+        (r"Où est le rendez-vous", "au cabinet dentaire, 3 rue Victor Hugo à Lyon"),
+        (r"rappel", ("button", r"SMS")),
+        (r"C'est juste", ("button", r"^Oui$")),
+    ]
+    confirmations: list[str] = []
+
+    def respond(c: Chat) -> Reply:
+        if "C'est juste" in c.text():
+            confirmations.append(c.text())
+        return person.respond(c, rules)
+
+    drive(chat, respond, lambda c: "J'ai noté votre rendez-vous" in c.text())
+    # The assistant repeated the appointment in full words before saving it.
+    assert confirmations, chat.dump()
+    assert "mardi" in confirmations[-1] and "14 heures 30" in confirmations[-1], confirmations
+    appointments = Records(healthy_stack).as_conversation(
+        chat.conversation_id, "GET", "/me/appointments?upcoming=true"
+    )
+    expected = next_tuesday_candidates(datetime.now(PARIS))
+    starts = [datetime.fromisoformat(a["starts_at"]).astimezone(PARIS) for a in appointments]
+    assert any(
+        s.replace(tzinfo=None) in [e.replace(tzinfo=None) for e in expected] for s in starts
+    ), (
+        starts,
+        expected,
+    )
+    booked = [a for a in appointments if a["professional_kind"] == "dentiste"]
+    assert booked, appointments
+
+
+def test_blocking_a_professional(healthy_stack: Stack) -> None:
+    chat, person = login(healthy_stack, "julie")
+    records = Records(healthy_stack)
+    before = records.as_conversation(chat.conversation_id, "GET", "/me/professionals")
+    assert any(p["authorised"] and not p["blocked"] for p in before), before
+    chat.say("je veux bloquer un professionnel")
+    rules: list[tuple[str, Reply]] = [
+        (r"Quel professionnel voulez-vous bloquer", ("button", r".")),
+        (r"C'est bien ça", ("button", r"^Oui$")),
+    ]
+    drive(chat, lambda c: person.respond(c, rules), lambda c: "J'ai bloqué" in c.text())
+    after = records.as_conversation(chat.conversation_id, "GET", "/me/professionals")
+    newly_blocked = [
+        p["name"]
+        for p in after
+        if p["blocked"] and not any(b["id"] == p["id"] and b["blocked"] for b in before)
+    ]
+    assert len(newly_blocked) == 1, (before, after)
+    assert newly_blocked[0].split()[-1] in chat.text(), chat.dump()
+
+
+def test_who_looked_at_my_record(healthy_stack: Stack) -> None:
+    chat, _ = login(healthy_stack, "thomas")
+    log = Records(healthy_stack).as_conversation(
+        chat.conversation_id, "GET", "/me/access-log?limit=5"
+    )
+    chat.say("qui a vu mon dossier")
+    said = chat.text()
+    if log:
+        assert "Voici les dernières personnes" in said, chat.dump()
+        assert log[0]["actor_name"] in said, chat.dump()
+    else:
+        assert "Personne n'a ouvert votre dossier" in said, chat.dump()
+
+
+@pytest.mark.parametrize("text", ["", "🙂" * 500, "<script>alert(1)</script>", "\x00\x01"])
+def test_hostile_input_through_the_real_stack(healthy_stack: Stack, text: str) -> None:
+    chat = Chat.open(healthy_stack)
+    url = f"{chat.base}/api/conversations/{chat.conversation_id}/messages"
+    status, body = http_json("POST", url, {"text": text}, timeout=30)
+    assert status in (200, 422), (status, body)
+    status, _ = http_json("GET", f"{healthy_stack.url('rasa')}/status")
+    assert status == 200
