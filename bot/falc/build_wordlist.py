@@ -86,6 +86,16 @@ _LEMMA_RULES: tuple[tuple[str, str], ...] = (
     ("us", "re"),
     ("ue", "re"),
     ("u", "re"),
+    # -ger and -cer verbs keep "e" / take "ç" before a and o: "téléchargeant", "commençons".
+    ("geant", "ger"),
+    ("geons", "ger"),
+    ("geait", "ger"),
+    ("geais", "ger"),
+    ("geaient", "ger"),
+    ("çant", "cer"),
+    ("çons", "cer"),
+    ("çait", "cer"),
+    ("çais", "cer"),
     # -oir verbs: "recevrez", "devrons" -> "recevoir", "devoir".
     ("rez", "oir"),
     ("rons", "oir"),

@@ -636,10 +636,11 @@ def check_uncommon(bubbles: list[Bubble], kind: str, lex: Lexicon) -> list[Findi
         for i, t in enumerate(s.tokens):
             if t.kind != "word" or i in covered or _UPPER_RE.match(t.text):
                 continue
-            if i > 0 and t.text[:1].isupper():
-                continue  # a name in the middle of a sentence: "Docteur Martin", "Telegram"
             low = t.low
             parts = _word_parts(low)
+            shown = t.text.replace("’", "'").split("'")[-1]
+            if (i > 0 or shown != t.text) and shown[:1].isupper():
+                continue  # a name inside a sentence: "Docteur Martin", "sur l'Appstore"
             for p in parts:
                 if p in lex.hard_words:
                     hard.append(p)

@@ -76,6 +76,7 @@ BROCHURE = [
     "Nous vous répondrons plus tard.",
     "Vous recevrez un rappel avant le rendez-vous.",
     "Par exemple : paracétamol.",
+    "En téléchargeant l’application Mon espace santé sur l’Appstore ou Google Play.",
 ]
 
 
