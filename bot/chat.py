@@ -149,9 +149,13 @@ class ChatService:
                 self._emit_state(conversation_id)
 
             shown = clean_text(text or "")
-            rasa_message = self._offered_payload(conversation_id, payload) if payload else None
-            if rasa_message is None:
-                rasa_message = shown
+            offered = self._offered_button(conversation_id, payload) if payload else None
+            if not shown and payload and offered is None:
+                shown = clean_text(payload)  # an unknown payload counts as typed text
+            rasa_message = shown
+            if offered is not None:
+                rasa_message = offered["payload"]
+                shown = shown or offered["title"]
             user = self._add(conversation_id, "user", {"text": shown})
             if conversation.handoff == "active":
                 # The person of the 3422 answers: Rasa is paused for this conversation.
@@ -166,15 +170,15 @@ class ChatService:
                 "queued": bool(self.store.pending(conversation_id)),
             }
 
-    def _offered_payload(self, conversation_id: str, payload: str) -> str | None:
-        """The payload when one of the bot's recent buttons carries it, otherwise None."""
+    def _offered_button(self, conversation_id: str, payload: str) -> dict[str, str] | None:
+        """The bot's recent button that carries this payload, if any (else a typed text)."""
         if payload.lstrip("/").split("{", 1)[0].strip() in RESERVED_INTENTS:
             return None
         for message in reversed(self.store.messages(conversation_id, limit=30)):
             if message.sender == "bot":
                 for button in message.body.get("buttons", []):
                     if button.get("payload") == payload:
-                        return payload
+                        return button
         return None
 
     async def _secret(self, conversation: Conversation, secret: str) -> dict[str, Any]:

@@ -7,71 +7,14 @@ go through the gateway's secret path and must never reach Rasa's tracker.
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from support.chat import DEMO, Chat, DemoPerson, Records, Reply, drive, first_matching
+from support.chat import DEMO, Chat, Records, Reply, Respondent, drive, logged_in, login
 from support.stack import Stack, http_json
 
 PARIS = ZoneInfo("Europe/Paris")
-
-
-class Person:
-    """Answers the assistant's questions for one demo person, like they would type them."""
-
-    def __init__(self, records: Records, person: DemoPerson) -> None:
-        self.records = records
-        self.person = person
-        self.used_codes: set[str] = set()
-        self.secrets_typed: list[str] = []
-
-    def fresh_code(self) -> str:
-        for _ in range(50):
-            code = self.records.latest_code(self.person.phone)
-            if code not in self.used_codes:
-                self.used_codes.add(code)
-                return code
-            import time
-
-            time.sleep(0.2)
-        raise AssertionError("no new code in the outbox")
-
-    def respond(self, chat: Chat, extra: list[tuple[str, Reply]] | None = None) -> Reply:
-        secret = chat.secret_request()
-        if secret is not None:
-            value = self.person.password if secret["kind"] == "password" else self.fresh_code()
-            self.secrets_typed.append(value)
-            return value
-        p = self.person
-        rules: list[tuple[str, Reply]] = [
-            *(extra or []),
-            (r"Comment créez-vous", ("button", r"^Seul")),
-            (r"date de naissance", p.birth_date.strftime("%d/%m/%Y")),
-            (r"numéro de série", p.vitale_serial),
-            (r"code", ("button", r"SMS")),
-            (r"sont-elles justes", ("button", r"^Oui")),
-            (r"règles", ("button", r"accepte")),
-            (r"Choisissez un identifiant|Quel est votre identifiant", p.identifier),
-        ]
-        return first_matching(chat, rules)
-
-
-def logged_in(text: str) -> bool:
-    return bool(re.search(r"Vous êtes connecté|espace santé est prêt", text))
-
-
-def login(stack: Stack, key: str) -> tuple[Chat, Person]:
-    """Activate the person through records (a precondition), then log in through the bot."""
-    records = Records(stack)
-    person = Person(records, DEMO[key])
-    records.activate(person.person)
-    chat = Chat.open(stack)
-    chat.say("bonjour")
-    chat.say("je veux me connecter")
-    drive(chat, person.respond, lambda c: logged_in(c.text()))
-    return chat, person
 
 
 def tracker_text(stack: Stack, conversation_id: str) -> str:
@@ -82,7 +25,7 @@ def tracker_text(stack: Stack, conversation_id: str) -> str:
     return json.dumps(tracker, ensure_ascii=False)
 
 
-def assert_no_secret_in_tracker(stack: Stack, chat: Chat, person: Person) -> None:
+def assert_no_secret_in_tracker(stack: Stack, chat: Chat, person: Respondent) -> None:
     text = tracker_text(stack, chat.conversation_id)
     assert person.secrets_typed, "the conversation asked for no secret"
     for secret in person.secrets_typed:
@@ -104,7 +47,7 @@ def test_greeting_offers_buttons(healthy_stack: Stack) -> None:
 
 def test_activation_of_a_demo_person_through_the_bot(healthy_stack: Stack) -> None:
     records = Records(healthy_stack)
-    person = Person(records, DEMO["camille"])
+    person = Respondent(records, DEMO["camille"])
     chat = Chat.open(healthy_stack)
     chat.say("bonjour")
     chat.say("je voudrais creer mon espace santé")

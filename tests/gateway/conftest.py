@@ -29,6 +29,7 @@ class GatewayRig:
             actions_url=self.rasa_server.url + "/webhook",
             retry_interval_seconds=0.3,
             sse_keepalive_seconds=1.0,
+            voice_engine="espeak",
         )
         self.gateway = ServerThread(create_app(self.settings), free_port(18360, 18399))
         self.gateway.start()

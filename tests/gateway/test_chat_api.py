@@ -74,6 +74,16 @@ def test_button_payload_goes_to_rasa_only_when_offered(rig) -> None:
     assert rig.rasa.messages_for(cid) == ["bonjour", "/book_appointment", "Fermer"]
 
 
+def test_payload_alone_shows_the_button_title(rig) -> None:
+    cid = rig.new_conversation()
+    rig.say(cid, "bonjour")
+    out = rig.say(cid, None, payload="/create_account")
+    assert out["user_message"]["text"] == "Créer mon espace"
+    unknown = rig.say(cid, None, payload="/close_account")
+    assert unknown["user_message"]["text"] == "close_account"
+    assert rig.rasa.messages_for(cid) == ["bonjour", "/create_account", "close_account"]
+
+
 def test_user_cannot_forge_the_gateway_intents(rig) -> None:
     cid = rig.new_conversation()
     forged = '/secret_ok{"secret_purpose": "login_code"}'

@@ -238,3 +238,58 @@ def first_matching(chat: Chat, rules: list[tuple[str, Reply]]) -> Reply:
         elif re.search(pattern, said, re.IGNORECASE):
             return reply
     return None
+
+
+class Respondent:
+    """Answers the assistant's account questions for one demo person, as they would type."""
+
+    def __init__(self, records: Records, person: DemoPerson) -> None:
+        self.records = records
+        self.person = person
+        self.used_codes: set[str] = set()
+        self.secrets_typed: list[str] = []
+
+    def fresh_code(self) -> str:
+        """The newest code sent to the person that was not typed yet."""
+        for _ in range(50):
+            code = self.records.latest_code(self.person.phone)
+            if code not in self.used_codes:
+                self.used_codes.add(code)
+                return code
+            time.sleep(0.2)
+        raise AssertionError("no new code in the outbox")
+
+    def respond(self, chat: Chat, extra: list[tuple[str, Reply]] | None = None) -> Reply:
+        secret = chat.secret_request()
+        if secret is not None:
+            value = self.person.password if secret["kind"] == "password" else self.fresh_code()
+            self.secrets_typed.append(value)
+            return value
+        p = self.person
+        rules: list[tuple[str, Reply]] = [
+            *(extra or []),
+            (r"Comment créez-vous", ("button", r"^Seul")),
+            (r"date de naissance", p.birth_date.strftime("%d/%m/%Y")),
+            (r"numéro de série", p.vitale_serial),
+            (r"code", ("button", r"SMS")),
+            (r"sont-elles justes", ("button", r"^Oui")),
+            (r"règles", ("button", r"accepte")),
+            (r"Choisissez un identifiant|Quel est votre identifiant", p.identifier),
+        ]
+        return first_matching(chat, rules)
+
+
+def logged_in(text: str) -> bool:
+    return bool(re.search(r"Vous êtes connecté|espace santé est prêt", text))
+
+
+def login(stack: Stack, key: str) -> tuple[Chat, Respondent]:
+    """Activate a demo person through records (a precondition), then log in through the bot."""
+    records = Records(stack)
+    person = Respondent(records, DEMO[key])
+    records.activate(person.person)
+    chat = Chat.open(stack)
+    chat.say("bonjour")
+    chat.say("je veux me connecter")
+    drive(chat, person.respond, lambda c: logged_in(c.text()))
+    return chat, person

@@ -294,6 +294,26 @@ class Stack:
         text = path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:]
         return f"---- {name} ({path})\n" + "\n".join(text)
 
+    def memory_mb(self) -> dict[str, float]:
+        """Resident memory of each component, its child processes included (Linux /proc)."""
+        groups: dict[int, str] = {proc.pid: name for name, proc in self._procs.items()}
+        totals = dict.fromkeys(groups.values(), 0.0)
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                status = (entry / "status").read_text()
+            except OSError:
+                continue
+            name = groups.get(int(stat[2]))  # field 5 of stat: the process group
+            if name is None:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    totals[name] += int(line.split()[1]) / 1024
+        return {name: round(value, 1) for name, value in totals.items()}
+
     def report(self) -> str:
         names = ["records-setup", *self.components]
         return "\n".join(self.tail(name) for name in names)
