@@ -1,0 +1,239 @@
+"""The transactional outbox: messages commit with their event, are delivered by a worker
+with retries, by SMTP (a real local aiosmtpd server) and by the HTTP SMS provider interface
+(a local fake server speaking the Twilio-compatible Messages API)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+import pytest
+from aiosmtpd.controller import Controller
+from conftest import make_settings
+from fastapi.testclient import TestClient
+from records_helpers import last_code, person, start
+from sqlalchemy import select
+
+from records.models import OutboxMessage
+from records.services import outbox
+from records.services.sender import HttpSmsSender, LogSender, NetworkSender, SmtpSender
+
+SMTP_PORT = 2526
+SMS_PORT = 18051
+
+
+class Inbox:
+    """aiosmtpd handler keeping what it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[str, list[str], str]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+        self.messages.append(
+            (envelope.mail_from, list(envelope.rcpt_tos), envelope.content.decode("utf-8"))
+        )
+        return "250 Message accepted for delivery"
+
+
+class FakeSmsProvider:
+    """A local HTTP server speaking the Messages API: checks basic auth and form fields."""
+
+    def __init__(self, port: int) -> None:
+        self.received: list[dict[str, str]] = []
+        self.fail_next = 0
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server API
+                length = int(self.headers.get("Content-Length", 0))
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                expected = "Basic " + base64.b64encode(b"ACtest:secret-token").decode()
+                if self.headers.get("Authorization") != expected:
+                    return self._answer(401, {"message": "Authenticate"})
+                if self.path != "/2010-04-01/Accounts/ACtest/Messages.json":
+                    return self._answer(404, {"message": "not found"})
+                if provider.fail_next:
+                    provider.fail_next -= 1
+                    return self._answer(503, {"message": "try later"})
+                provider.received.append(form)
+                return self._answer(201, {"sid": f"SM{len(provider.received)}", "status": "queued"})
+
+            def _answer(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeSmsProvider:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def network_settings():
+    return make_settings(
+        sender="network",
+        smtp_host="127.0.0.1",
+        smtp_port=SMTP_PORT,
+        sms_api_url=f"http://127.0.0.1:{SMS_PORT}",
+        sms_account_sid="ACtest",
+        sms_auth_token="secret-token",
+        outbox_max_attempts=3,
+    )
+
+
+def _messages(database):
+    with database.session() as session:
+        return list(session.execute(select(OutboxMessage).order_by(OutboxMessage.id)).scalars())
+
+
+def test_message_is_written_in_the_same_transaction_as_its_event(database, db):
+    with database.session() as session:
+        outbox.enqueue(session, "sms", "+33612345612", "space_created")
+        session.rollback()
+    assert _messages(database) == []
+    with database.session() as session:
+        outbox.enqueue(session, "sms", "+33612345612", "space_created")
+        session.commit()
+    [message] = _messages(database)
+    assert message.status == "pending" and message.attempts == 0
+
+
+def test_email_retried_until_the_smtp_server_comes_back(database, db, clock, network_settings):
+    with database.session() as session:
+        outbox.enqueue(session, "email", "camille.martin@example.org", "login_code", code="482913")
+        session.commit()
+    sender = SmtpSender(network_settings)
+
+    # No SMTP server yet: the message stays, with a retry planned.
+    assert outbox.deliver_pending(database, sender, network_settings) == 0
+    [message] = _messages(database)
+    assert message.status == "pending" and message.attempts == 1
+    assert message.last_error.startswith("smtp:")
+    assert message.next_attempt_at > clock.now()
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=SMTP_PORT)
+    controller.start()
+    try:
+        # Not due yet: nothing is sent before the backoff ends.
+        assert outbox.deliver_pending(database, sender, network_settings) == 0
+        assert inbox.messages == []
+        clock.advance(seconds=31)
+        assert outbox.deliver_pending(database, sender, network_settings) == 1
+    finally:
+        controller.stop()
+    [(mail_from, rcpt, content)] = inbox.messages
+    assert rcpt == ["camille.martin@example.org"]
+    assert "ne-pas-repondre@" in mail_from
+    assert "Subject: =?utf-8?" in content or "Subject: Votre code" in content
+    assert "482913" in content
+    [message] = _messages(database)
+    assert message.status == "sent" and message.attempts == 2 and message.last_error is None
+
+
+def test_message_fails_for_good_after_max_attempts(database, db, clock, network_settings):
+    with database.session() as session:
+        outbox.enqueue(session, "email", "paul.lambert@example.org", "space_created")
+        session.commit()
+    sender = SmtpSender(network_settings)  # nothing listens on SMTP_PORT
+    for _ in range(3):
+        outbox.deliver_pending(database, sender, network_settings)
+        clock.advance(hours=1)
+    [message] = _messages(database)
+    assert message.status == "failed" and message.attempts == 3
+
+
+def test_sms_through_the_http_provider_with_retry(database, db, clock, network_settings):
+    with database.session() as session:
+        outbox.enqueue(session, "sms", "+33612345612", "activation_code", code="123987")
+        session.commit()
+    sender = NetworkSender(network_settings)
+    with FakeSmsProvider(SMS_PORT) as provider:
+        provider.fail_next = 1
+        assert outbox.deliver_pending(database, sender, network_settings) == 0
+        [message] = _messages(database)
+        assert message.last_error == "sms: HTTP 503"
+        clock.advance(seconds=31)
+        assert outbox.deliver_pending(database, sender, network_settings) == 1
+    [form] = provider.received
+    assert form["To"] == "+33612345612"
+    assert form["From"] == network_settings.sms_from
+    assert "123987" in form["Body"]
+    assert _messages(database)[0].status == "sent"
+
+
+def test_sms_provider_rejects_bad_credentials(database, db, network_settings):
+    bad = network_settings.model_copy(update={"sms_auth_token": "wrong"})
+    with database.session() as session:
+        outbox.enqueue(session, "sms", "+33612345612", "space_created")
+        session.commit()
+    with FakeSmsProvider(SMS_PORT) as provider:
+        assert outbox.deliver_pending(database, HttpSmsSender(bad), bad) == 0
+        assert provider.received == []
+    assert _messages(database)[0].last_error == "sms: HTTP 401"
+
+
+def test_development_sender_marks_messages_sent_and_dev_outbox_lists_them(client, database):
+    demo = person("camille")
+    aid = start(client, "camille")["activation_id"]
+    client.post(f"/activations/{aid}/code", json={"channel": "sms"})
+    code = last_code(client, demo.phone)
+    app_settings = client.app.state.settings
+    assert outbox.deliver_pending(database, LogSender(), app_settings) == 1
+    [item] = client.get("/dev/outbox", params={"to": demo.phone}).json()
+    assert item["status"] == "sent" and code in item["body"]
+
+
+def test_background_worker_delivers(app, db, database):
+    from records.main import create_app
+
+    settings = make_settings(outbox_worker_enabled=True, outbox_poll_seconds=0.05)
+    worker_app = create_app(settings)
+    with TestClient(worker_app) as client:
+        assert client.get("/dev/outbox").json() == []
+        activation_id = start(client, "karim")["activation_id"]
+        client.post(f"/activations/{activation_id}/code", json={"channel": "sms"})
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            items = client.get("/dev/outbox").json()
+            if items and items[0]["status"] == "sent":
+                break
+            time.sleep(0.05)
+        assert items[0]["status"] == "sent"
+
+
+def test_dev_outbox_is_not_mounted_in_production():
+    from records.main import create_app
+
+    settings = make_settings(
+        environment="production",
+        records_service_token="prod-service-token-value",
+        records_secret_key="prod-secret-key-value",
+    )
+    production = create_app(settings)
+    assert not any(getattr(r, "path", "").startswith("/dev") for r in production.routes)
+    with TestClient(production) as client:
+        assert client.get("/dev/outbox").status_code == 404
+    assert isinstance(production.state.sender, NetworkSender)
+
+
+def test_production_requires_real_secrets():
+    with pytest.raises(ValueError):
+        make_settings(environment="production")
