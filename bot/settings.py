@@ -37,6 +37,7 @@ class Settings(BaseSettings):
 
     max_message_chars: int = 2000
     voice_engine: str = "auto"
+    voice_cache_dir: Path | None = None
     widget_dir: Path = PROJECT_ROOT / "web_widget"
 
     @model_validator(mode="after")
@@ -54,7 +55,7 @@ class Settings(BaseSettings):
 
     @property
     def audio_cache_dir(self) -> Path:
-        return self.data_dir / "audio"
+        return self.voice_cache_dir or self.data_dir / "audio"
 
 
 @lru_cache

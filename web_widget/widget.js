@@ -277,8 +277,10 @@
     this.form.classList.toggle("mesw-secret", on);
     this.input.value = "";
     this.input.type = on ? "password" : "text";
-    this.input.setAttribute("autocomplete", on
-      ? (secret.kind === "code" ? "one-time-code" : "current-password") : "off");
+    var autocomplete = "off";
+    if (on && secret.kind === "code") autocomplete = "one-time-code";
+    else if (on) autocomplete = /^activation/.test(secret.purpose) ? "new-password" : "current-password";
+    this.input.setAttribute("autocomplete", autocomplete);
     this.input.setAttribute("inputmode", on && secret.kind === "code" ? "numeric" : "text");
     this.input.spellcheck = !on;
     this.label.textContent = on
