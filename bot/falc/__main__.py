@@ -56,6 +56,14 @@ def print_report(report: Report, show_warnings: bool, out=None) -> None:  # noqa
         print(f"\n  {'rule':24} {'errors':>7} {'warnings':>9} {'excepted':>9}", file=out)
         for name, c in s["failures_per_rule"].items():
             print(f"  {name:24} {c['error']:>7} {c['warning']:>9} {c['excepted']:>9}", file=out)
+    if s["exception_list"]:
+        print("\n  exceptions written next to the texts:", file=out)
+        for e in s["exception_list"]:
+            print(f"    {e['id']} ({e['where']})  {e['rule']}: {e['reason']}", file=out)
+    if s["lowest_kandel_moles"]:
+        print("\n  lowest Kandel–Moles scores (all in --json):", file=out)
+        for e in s["lowest_kandel_moles"]:
+            print(f"    {e['score']:>6}  {e['id']} ({e['where']})", file=out)
     print("\nFALC check: " + ("FAILED" if report.failed else "passed"), file=out)
 
 

@@ -122,6 +122,18 @@ class Report:
             "errors": errors,
             "warnings": warnings,
             "exceptions": sum(c["excepted"] for c in per_rule.values()),
+            "exception_list": [
+                {"id": r.text.id, "where": r.text.where, "rule": f.rule, "reason": f.excepted}
+                for r in self.results
+                for f in r.findings
+                if f.excepted is not None
+            ],
+            "lowest_kandel_moles": [
+                {"id": r.text.id, "where": r.text.where, "score": r.kandel_moles}
+                for r in sorted(
+                    (r for r in msgs if r.kandel_moles is not None), key=lambda r: r.kandel_moles
+                )[:5]
+            ],
             "failures_per_rule": {
                 k: {"error": v[ERROR], "warning": v[WARNING], "excepted": v["excepted"]}
                 for k, v in sorted(per_rule.items())

@@ -305,7 +305,7 @@ class _PyCollector(ast.NodeVisitor):
         t = Text(self._name(), self.rel, node.lineno, s, paragraphs=True)
         if re.search(r"email|mail|pdf|body|terms|letter|courrier", t.id, re.I):
             t.kind = "document"  # an email or a PDF: sentence rules, no chat-bubble limits
-        if len(s.split()) <= 4 and not re.search(r"[.!?:]\s*$", s.strip()):
+        if "\n" not in s.strip() and not re.search(r"[.!?:…]\s*$", s.strip()):
             t.kind = "label"
         _apply_exceptions(t, _comments_above(self.lines, node.lineno - 1))
         # A comment above the dict entry or the assignment also counts (the string may be

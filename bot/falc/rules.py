@@ -512,11 +512,19 @@ def is_participle(word: str, lex: Lexicon) -> bool:
     return False
 
 
+def _after_avoir(words: list[str], i: int) -> bool:
+    """ "été" is the participle of "être" after "avoir" ("a bien été"), else it is summer."""
+    k = i - 1
+    while k >= 0 and (words[k] in _ADVERBS or words[k].endswith("ment")):
+        k -= 1
+    return k >= 0 and words[k] in AVOIR
+
+
 def find_passives(words: list[str], lex: Lexicon) -> list[str]:
     """ "être" + past participle, except reflexive verbs, "c'est…", "être" verbs and states."""
     found = []
     for i, w in enumerate(words):
-        is_etre = w in ETRE or (w == "été" and i > 0 and words[i - 1] in AVOIR)
+        is_etre = w in ETRE or (w == "été" and _after_avoir(words, i))
         if not is_etre:
             continue
         k = i - 1

@@ -56,6 +56,8 @@ def passives(sentence: str) -> list[str]:
         ("Il est recommandé de consulter un médecin.", ["est recommandé"]),
         ("Votre dossier doit être complété par le professionnel.", ["être complété"]),
         ("Les résultats ont été envoyés.", ["été envoyés"]),
+        ("Votre mail a bien été reçu.", ["été reçu"]),
+        ("Votre dossier n'a pas encore été validé.", ["été validé"]),
         ("Ce type de fichier est refusé.", ["est refusé"]),
     ],
 )
