@@ -94,7 +94,7 @@ RECORD_ERRORS: dict[str, str] = {
     "file_empty": "Le fichier est vide.\nChoisissez un autre fichier.",
     "file_too_large": "Le fichier est trop gros.\nLa taille maximum est 5 mégaoctets.",
     "file_type_not_allowed": (
-        "Ce type de fichier est refusé.\nEnvoyez un fichier PDF, texte ou une photo."
+        "Nous refusons ce type de fichier.\nEnvoyez un fichier PDF, texte ou une photo."
     ),
     "too_many_documents": "Choisissez 10 documents au plus.",
     "invalid_category": "Choisissez un type de document dans la liste.",

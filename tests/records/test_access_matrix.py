@@ -1,0 +1,401 @@
+"""The access matrix of SPEC §3.4: every route that takes an id × every kind of caller gets
+exactly the expected answer (2xx allowed, 401 anonymous, 403 inside the scope but forbidden,
+404 outside the scope).
+
+Routes are read from the application itself: a new route with an id and no entry in
+EXPECTED fails `test_every_route_with_an_id_has_a_matrix_entry`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from fixtures_record import *  # noqa: F403 - fixtures
+from fixtures_record import World, add_document
+
+from records import clock
+from records.models import (
+    Account,
+    Appointment,
+    EmergencyContact,
+    HealthEntry,
+    Message,
+    MessageThread,
+)
+
+CALLERS = [
+    "owner",
+    "other",
+    "parent",
+    "parent_other",
+    "second_parent",
+    "representative",
+    "pro_authorised",
+    "pro_blocked",
+    "pro_dentist",
+    "pro_admin",
+    "pro_work",
+    "insurer",
+    "agent",
+    "assistant_other",
+    "anonymous",
+]
+PATIENT_SIDE = [
+    "owner",
+    "other",
+    "parent",
+    "parent_other",
+    "second_parent",
+    "representative",
+    "assistant_other",
+]
+PROS = ["pro_authorised", "pro_blocked", "pro_dentist", "pro_admin", "pro_work"]
+# Whose object each caller tries: their own case of SPEC §3.4.
+TARGET = {
+    "owner": "owner",
+    "other": "owner",
+    "parent": "child",
+    "parent_other": "child",
+    "second_parent": "child",
+    "representative": "protected",
+    "assistant_other": "owner",
+}
+
+OK = "2xx"
+
+
+def me_default(**overrides: object) -> dict[str, object]:
+    """A /me route on someone's object: the person's side reaches their own scope only."""
+    table: dict[str, object] = {
+        "owner": OK,
+        "other": 404,
+        "parent": OK,
+        "parent_other": 404,
+        "second_parent": 404,
+        "representative": OK,
+        "assistant_other": 404,
+        "insurer": 403,
+        "agent": 403,
+        "anonymous": 401,
+        **{p: 403 for p in PROS},
+    }
+    table.update(overrides)
+    return table
+
+
+def own_record(**overrides: object) -> dict[str, object]:
+    """A /me route whose id is a professional: it acts on the caller's own record."""
+    return me_default(**{**{k: OK for k in PATIENT_SIDE}, **overrides})
+
+
+def pro_route(authorised, blocked, dentist, admin, work) -> dict[str, object]:
+    table: dict[str, object] = {k: 403 for k in PATIENT_SIDE}
+    table.update(insurer=403, agent=403, anonymous=401)
+    table.update(
+        pro_authorised=authorised,
+        pro_blocked=blocked,
+        pro_dentist=dentist,
+        pro_admin=admin,
+        pro_work=work,
+    )
+    return table
+
+
+EXPECTED: dict[tuple[str, str], dict[str, object]] = {
+    ("PATCH", "/me/appointments/{appointment_id}"): me_default(),
+    ("DELETE", "/me/appointments/{appointment_id}"): me_default(),
+    ("GET", "/me/documents/{document_id}"): me_default(),
+    ("DELETE", "/me/documents/{document_id}"): me_default(),
+    ("GET", "/me/documents/{document_id}/content"): me_default(),
+    ("POST", "/me/documents/{document_id}/hide"): me_default(),
+    ("POST", "/me/documents/{document_id}/show"): me_default(),
+    ("POST", "/me/professionals/{professional_id}/block"): own_record(),
+    ("POST", "/me/professionals/{professional_id}/unblock"): own_record(),
+    ("POST", "/me/professionals/{professional_id}/authorise"): own_record(),
+    ("POST", "/me/professionals/{professional_id}/revoke"): own_record(),
+    ("PUT", "/me/professionals/{professional_id}/administrator"): own_record(),
+    # Consent for the médecin du travail: the person only, never the assistant.
+    ("POST", "/me/professionals/{professional_id}/occupational-consent"): own_record(
+        assistant_other=403
+    ),
+    ("DELETE", "/me/professionals/{professional_id}/occupational-consent"): own_record(),
+    ("POST", "/me/children/{child_id}/share"): me_default(owner=403, representative=403),
+    ("DELETE", "/me/children/{child_id}/share/{parent_id}"): me_default(
+        owner=403, representative=403
+    ),
+    ("DELETE", "/me/health-entries/{entry_id}"): me_default(),
+    ("DELETE", "/me/emergency-contacts/{contact_id}"): me_default(),
+    ("POST", "/me/messages/{message_id}/read"): me_default(),
+    ("POST", "/me/threads/{thread_id}/reply"): me_default(),
+    ("GET", "/patients/{person_id}/documents"): pro_route(OK, 403, OK, OK, 403),
+    ("POST", "/patients/{person_id}/documents"): pro_route(OK, OK, OK, OK, 403),
+    # The dentist tries advance directives; the administrator a hidden document.
+    ("GET", "/patients/{person_id}/documents/{document_id}"): pro_route(OK, 403, 403, OK, 403),
+    ("GET", "/patients/{person_id}/documents/{document_id}/content"): pro_route(
+        OK, 403, 403, OK, 403
+    ),
+    ("GET", "/patients/{person_id}/profile"): pro_route(OK, 403, OK, OK, 403),
+    ("POST", "/patients/{person_id}/health-entries"): pro_route(OK, OK, OK, OK, 403),
+    ("POST", "/patients/{person_id}/vaccinations"): pro_route(OK, OK, OK, OK, 403),
+    ("POST", "/patients/{person_id}/emergency"): pro_route(OK, 403, OK, OK, 403),
+    ("POST", "/patients/{person_id}/threads"): pro_route(OK, OK, OK, OK, 403),
+    # Threads belong to the authorised professional who started them.
+    ("POST", "/threads/{thread_id}/messages"): pro_route(OK, 404, 404, 404, 403),
+    ("POST", "/threads/{thread_id}/close"): pro_route(OK, 404, 404, 404, 403),
+}
+
+
+# --- objects to aim at ------------------------------------------------------------------
+
+
+def _target(caller: str) -> str:
+    return TARGET.get(caller, "owner")
+
+
+def _appointment(s, w: World, caller: str, _st) -> dict[str, str]:
+    now = clock.now()
+    a = Appointment(
+        person_id=w.ids[_target(caller)],
+        professional_kind="dentiste",
+        starts_at=now + timedelta(days=3),
+        reminders="",
+        created_at=now,
+        updated_at=now,
+    )
+    s.add(a)
+    s.flush()
+    return {"appointment_id": a.id}
+
+
+def _my_document(s, w: World, caller: str, st) -> dict[str, str]:
+    person = w.ids[_target(caller)]
+    doc = add_document(s, st, person, source="patient", added_by=person, category="AUTR_DOC")
+    return {"document_id": doc.id}
+
+
+def _pro_document(s, w: World, caller: str, st) -> dict[str, str]:
+    owner = w.ids["owner"]
+    if caller == "pro_dentist":
+        doc = add_document(s, st, owner, category="DIR_ANT", title="Directives")
+    elif caller == "pro_admin":
+        doc = add_document(s, st, owner, hidden=True, author=w.ids["pro_authorised"])
+    else:
+        doc = add_document(s, st, owner, author=w.ids["pro_authorised"])
+    return {"person_id": owner, "document_id": doc.id}
+
+
+def _professional(key: str) -> Callable:
+    def make(s, w: World, caller: str, st) -> dict[str, str]:
+        return {"professional_id": w.ids[key]}
+
+    return make
+
+
+def _child(s, w: World, caller: str, st) -> dict[str, str]:
+    return {"child_id": w.ids[_target(caller)], "parent_id": w.ids["second_parent"]}
+
+
+def _entry(s, w: World, caller: str, st) -> dict[str, str]:
+    e = HealthEntry(
+        person_id=w.ids[_target(caller)],
+        kind="allergy",
+        label="Pollen",
+        entered_by_kind="patient",
+        entered_by_name="X",
+        created_at=clock.now(),
+    )
+    s.add(e)
+    s.flush()
+    return {"entry_id": e.id}
+
+
+def _contact(s, w: World, caller: str, st) -> dict[str, str]:
+    c = EmergencyContact(
+        person_id=w.ids[_target(caller)],
+        name="Ami",
+        phone="+33612345678",
+        relation="ami",
+        created_at=clock.now(),
+    )
+    s.add(c)
+    s.flush()
+    return {"contact_id": c.id}
+
+
+def _thread_for(s, w: World, person_key: str) -> MessageThread:
+    t = MessageThread(
+        person_id=w.ids[person_key],
+        professional_id=w.ids["pro_authorised"],
+        subject="Résultats",
+        opened_at=clock.now(),
+    )
+    s.add(t)
+    s.flush()
+    return t
+
+
+def _message(s, w: World, caller: str, st) -> dict[str, str]:
+    t = _thread_for(s, w, _target(caller))
+    m = Message(thread_id=t.id, sender_kind="professional", body="Bonjour", sent_at=clock.now())
+    s.add(m)
+    s.flush()
+    return {"message_id": m.id}
+
+
+def _my_thread(s, w: World, caller: str, st) -> dict[str, str]:
+    return {"thread_id": _thread_for(s, w, _target(caller)).id}
+
+
+def _pro_thread(s, w: World, caller: str, st) -> dict[str, str]:
+    return {"thread_id": _thread_for(s, w, "owner").id}
+
+
+def _patient(s, w: World, caller: str, st) -> dict[str, str]:
+    return {"person_id": w.ids["owner"]}
+
+
+def factory_for(path: str) -> Callable:
+    if path.startswith("/me/appointments/"):
+        return _appointment
+    if path.startswith("/me/documents/"):
+        return _my_document
+    if path.startswith("/patients/{person_id}/documents/{document_id}"):
+        return _pro_document
+    if path.endswith("occupational-consent"):
+        return _professional("pro_work")
+    if path.startswith("/me/professionals/"):
+        return _professional("pro_dentist")
+    if path.startswith("/me/children/"):
+        return _child
+    if path.startswith("/me/health-entries/"):
+        return _entry
+    if path.startswith("/me/emergency-contacts/"):
+        return _contact
+    if path.startswith("/me/messages/"):
+        return _message
+    if path.startswith("/me/threads/"):
+        return _my_thread
+    if path.startswith("/threads/"):
+        return _pro_thread
+    if path.startswith("/patients/"):
+        return _patient
+    raise AssertionError(f"no object factory for {path}")
+
+
+def request_kwargs(method: str, path: str) -> dict:
+    yesterday = (clock.now() - timedelta(days=1)).date().isoformat()
+    bodies = {
+        ("PATCH", "/me/appointments/{appointment_id}"): {"note": "Apporter la carte Vitale"},
+        ("PUT", "/me/professionals/{professional_id}/administrator"): {"administrator": True},
+        ("POST", "/me/children/{child_id}/share"): {"identifier": "second_parent2026"},
+        ("POST", "/me/threads/{thread_id}/reply"): {"body": "Merci docteur"},
+        ("POST", "/patients/{person_id}/health-entries"): {"kind": "allergy", "label": "Pollen"},
+        ("POST", "/patients/{person_id}/vaccinations"): {"code": "ror_1", "date": yesterday},
+        ("POST", "/patients/{person_id}/emergency"): {"reason": "Patient inconscient"},
+        ("POST", "/patients/{person_id}/threads"): {"subject": "Résultats", "body": "Bonjour"},
+        ("POST", "/threads/{thread_id}/messages"): {"body": "Suite"},
+    }
+    if (method, path) == ("POST", "/patients/{person_id}/documents"):
+        return {
+            "files": {"file": ("cr.txt", b"Compte rendu", "text/plain")},
+            "data": {"title": "Compte rendu", "category": "CPT_REND"},
+        }
+    body = bodies.get((method, path))
+    return {"json": body} if body is not None else {}
+
+
+def routes_with_ids(app) -> set[tuple[str, str]]:
+    found = set()
+    for path, item in app.openapi()["paths"].items():
+        if "{" not in path:
+            continue
+        for method in item:
+            found.add((method.upper(), path))
+    return found
+
+
+# Account routes of the foundation issue take ids too; they have their own tests.
+NOT_RECORD = ("/activations/", "/auth/", "/assistant/links/")
+
+
+def test_every_route_with_an_id_has_a_matrix_entry(app):
+    record_routes = {r for r in routes_with_ids(app) if not r[1].startswith(NOT_RECORD)}
+    assert record_routes == set(EXPECTED), (
+        f"missing: {sorted(record_routes - set(EXPECTED))}, "
+        f"stale: {sorted(set(EXPECTED) - record_routes)}"
+    )
+
+
+def test_every_caller_kind_is_in_every_entry():
+    for route, table in EXPECTED.items():
+        assert set(table) == set(CALLERS), route
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(EXPECTED), ids=lambda v: str(v))
+def test_matrix(method, path, rclient, world, database, storage):
+    failures = []
+    for caller in CALLERS:
+        with database.session() as s:
+            params = factory_for(path)(s, world, caller, storage)
+            s.commit()
+        url = path.format(**params)
+        response = rclient.request(
+            method, url, headers=world.headers(caller), **request_kwargs(method, path)
+        )
+        expected = EXPECTED[(method, path)][caller]
+        got = response.status_code
+        ok = 200 <= got < 300 if expected == OK else got == expected
+        if not ok:
+            failures.append(f"{caller}: expected {expected}, got {got} {response.text[:120]}")
+    assert not failures, f"{method} {path}\n" + "\n".join(failures)
+
+
+def test_second_parent_gets_access_once_shared(rclient, world, database):
+    child = world.ids["child"]
+    second = world.headers("second_parent")
+    assert (
+        rclient.get("/me/documents", params={"person_id": child}, headers=second).status_code == 404
+    )
+    r = rclient.post(
+        f"/me/children/{child}/share",
+        json={"identifier": "second_parent2026"},
+        headers=world.headers("parent"),
+    )
+    assert r.status_code == 200, r.text
+    assert (
+        rclient.get("/me/documents", params={"person_id": child}, headers=second).status_code == 200
+    )
+    # The second parent must have an active account.
+    with database.session() as s:
+        acc = s.query(Account).filter(Account.person_id == world.ids["parent_other"]).one()
+        acc.status = "closed"
+        s.commit()
+    r = rclient.post(
+        f"/me/children/{child}/share",
+        json={"identifier": "parent_other2026"},
+        headers=world.headers("parent"),
+    )
+    assert r.status_code == 404 and r.json()["error"]["code"] == "second_parent_not_found"
+
+
+def test_parents_lose_access_at_18(rclient, world, clock):
+    child = world.ids["child"]
+    h = world.headers("parent")
+    assert (
+        rclient.get("/me/vaccinations", params={"person_id": child}, headers=h).status_code == 200
+    )
+    clock.advance(days=365 * 16)
+    # Sessions expire after 12 hours: log in again, as a parent would.
+    from records.services import sessions
+
+    with rclient.app.state.db.session() as s:
+        acc = s.query(Account).filter(Account.person_id == world.ids["parent"]).one()
+        token, _ = sessions.create(s, rclient.app.state.settings, account_id=acc.id)
+        s.commit()
+    h = {"Authorization": f"Bearer {token}"}
+    assert (
+        rclient.get("/me/vaccinations", params={"person_id": child}, headers=h).status_code == 404
+    )
+    people = rclient.get("/me/people", headers=h).json()
+    assert [p["relation"] for p in people] == ["self"]
