@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from bot.falc.check import Report, check_all
 from bot.falc.collect import CollectError, collect_all
@@ -19,7 +20,7 @@ from bot.falc.places import known_stray_texts
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def print_report(report: Report, show_warnings: bool, out=None) -> None:  # noqa: ANN001
+def print_report(report: Report, show_warnings: bool, out: TextIO | None = None) -> None:
     out = out or sys.stdout
     for r in report.results:
         for f in r.findings:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -167,7 +168,7 @@ def collect_domain(path: Path, rel: str) -> list[Text]:
     return out
 
 
-def _custom_texts(node: yaml.Node, path: str):  # noqa: ANN202 - generator of (id, node)
+def _custom_texts(node: yaml.Node, path: str) -> Iterator[tuple[str, yaml.ScalarNode]]:
     if isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             sub = f"{path}.{k.value}"

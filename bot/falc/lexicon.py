@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -74,6 +75,6 @@ def load() -> Lexicon:
     return Lexicon(frequent, glossary, tuple(phrases), acronyms, synonyms, hard, passive_ok)
 
 
-def _yaml(name: str):  # noqa: ANN202 - plain YAML data
+def _yaml(name: str) -> Any:
     with open(DATA / name, encoding="utf-8") as f:
         return yaml.safe_load(f)
