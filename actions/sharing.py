@@ -20,19 +20,14 @@ IDENTIFIER = re.compile(r"^[a-z0-9]{8,100}$")
 
 # access-log action codes → response (records' `action` field)
 ACCESS_RESPONSES = {
-    "read": "utter_access_item_read",
-    "view": "utter_access_item_read",
-    "consult": "utter_access_item_read",
-    "download": "utter_access_item_read",
-    "add": "utter_access_item_add",
-    "create": "utter_access_item_add",
-    "upload": "utter_access_item_add",
-    "update": "utter_access_item_change",
-    "change": "utter_access_item_change",
+    "read_document": "utter_access_item_read",
+    "read_profile": "utter_access_item_read",
+    "read_record": "utter_access_item_read",
+    "add_document": "utter_access_item_add",
+    "add_entry": "utter_access_item_add",
+    "add_vaccination": "utter_access_item_add",
+    "change_document": "utter_access_item_change",
     "emergency": "utter_access_item_emergency",
-    "emergency_access": "utter_access_item_emergency",
-    "refused": "utter_access_item_refused",
-    "denied": "utter_access_item_refused",
 }
 
 
@@ -83,8 +78,11 @@ class ActionAccessHistory(RecordsAction):
             actor = entry.get("actor_name") or "Une personne"
             if entry.get("profession_label"):
                 actor = f"{actor}, {entry['profession_label']},"
+            response = ACCESS_RESPONSES.get(str(entry.get("action")), "utter_access_item_other")
+            if entry.get("allowed") is False:
+                response = "utter_access_item_refused"
             dispatcher.utter_message(
-                response=ACCESS_RESPONSES.get(str(entry.get("action")), "utter_access_item_other"),
+                response=response,
                 when=format_iso(str(entry.get("at"))),
                 actor=actor,
                 document=entry.get("document_title") or "un document",

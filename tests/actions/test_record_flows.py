@@ -1,0 +1,152 @@
+"""Appointments, blocking and hiding through the actions, checked against real records:
+a blocked professional really gets refused, a hidden document really disappears for them."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+
+from actions.appointments import ActionBookAppointment, ActionListAppointments
+from actions.choices import (
+    ActionAskChoice,
+    ActionBlockProfessional,
+    ActionCancelAppointment,
+    ActionHideDocument,
+    ValidateBlockForm,
+    ValidateCancelAppointmentForm,
+    ValidateHideDocumentForm,
+)
+from actions.formatting import PARIS, format_datetime
+from tests.actions.conftest import Conversation, Records, responses
+
+LAURENT_KEY = "pro_demo_laurent_medecin_traitant_4f9a2c"  # Karim's médecin traitant
+LEFEVRE_KEY = "pro_demo_lefevre_dentiste_8b31d7"  # a dentist
+
+
+def professional_id(records: Records, last_name: str) -> str:
+    # Test set-up reads the demo database: records has no route listing every professional.
+    with sqlite3.connect(records.data_dir / "records.db") as db:
+        row = db.execute(
+            "SELECT id FROM professionals WHERE last_name = ?", (last_name,)
+        ).fetchone()
+    assert row, last_name
+    return str(row[0])
+
+
+def self_id(records: Records, conv: Conversation) -> str:
+    people = records.call("GET", "/me/people", conversation=conv.sender_id).json()
+    return next(p["id"] for p in people if p["relation"] == "self")
+
+
+async def choose(conv: Conversation, validation: Any, form: str, label_part: str) -> None:
+    """Start a choice form, pick the item whose button title contains label_part, say yes."""
+    conv.user("/start", intent="start")
+    await conv.form(validation, form, None)
+    items = conv.slots["choice_items"]
+    assert items, f"{form} found nothing to choose"
+    messages, _ = await conv.run(ActionAskChoice())
+    buttons = messages[0]["buttons"]
+    number = next(i for i, b in enumerate(buttons, 1) if label_part in b["title"])
+    assert buttons[number - 1]["payload"] == f'/inform{{"choice":"{number}"}}'
+    conv.user(f"/inform{{'choice':'{number}'}}", choice=str(number))
+    await conv.form(validation, form, "choice")
+    assert conv.slots["choice"] == items[number - 1]["id"]
+    conv.user("/affirm", intent="affirm", choice_confirm=True)
+    await conv.form(validation, form, "choice_confirm")
+    assert conv.slots["choice_confirm"] is True
+    conv.active_loop = None  # every required slot is filled: Rasa ends the form
+
+
+async def test_an_appointment_is_created_listed_and_cancelled(
+    karim: Conversation, records_service: Records
+) -> None:
+    when = (datetime.now(PARIS) + timedelta(days=9)).replace(
+        hour=10, minute=30, second=0, microsecond=0
+    )
+    karim.slots.update(
+        professional="dentiste",
+        appointment_time=when.isoformat(),
+        appointment_place="12 rue de la Paix, Lyon",
+        reminder="sms",
+        appointment_confirm=True,
+    )
+    messages, _ = await karim.run(ActionBookAppointment())
+    assert responses(messages) == ["utter_appointment_added", "utter_appointment_reminder_set"]
+    assert messages[0]["when"] == format_datetime(when)
+    assert messages[0]["professional"] == "le dentiste"
+    assert karim.slots["appointment_time"] is None, "the form's answers are cleared"
+
+    messages, _ = await karim.run(ActionListAppointments())
+    items = [m for m in messages if m["response"].startswith("utter_appointment_item")]
+    assert any(m["when"] == format_datetime(when) and m["who"] == "vous" for m in items)
+
+    await choose(karim, ValidateCancelAppointmentForm(), "cancel_appointment_form", "dentiste")
+    messages, _ = await karim.run(ActionCancelAppointment())
+    assert responses(messages) == ["utter_appointment_cancelled"]
+    left = records_service.call(
+        "GET", "/me/appointments", conversation=karim.sender_id, params={"upcoming": "true"}
+    ).json()
+    assert all(a["starts_at"][:16] != when.isoformat()[:16] for a in left)
+
+
+async def test_a_blocked_professional_is_refused_by_records(
+    karim: Conversation, records_service: Records, karim_token: str
+) -> None:
+    laurent = professional_id(records_service, "Laurent")
+    patient = self_id(records_service, karim)
+    authorised = records_service.call(
+        "POST", f"/me/professionals/{laurent}/authorise", token=karim_token
+    )
+    assert authorised.status_code == 200, authorised.text
+    before = records_service.call("GET", f"/patients/{patient}/documents", token=LAURENT_KEY)
+    assert before.status_code == 200, before.text
+
+    await choose(karim, ValidateBlockForm(), "block_form", "Laurent")
+    messages, _ = await karim.run(ActionBlockProfessional())
+    assert responses(messages) == ["utter_professional_blocked"]
+    assert "Laurent" in messages[0]["item"]
+
+    after = records_service.call("GET", f"/patients/{patient}/documents", token=LAURENT_KEY)
+    assert after.status_code in (403, 404), after.text
+    unblocked = records_service.call(
+        "POST", f"/me/professionals/{laurent}/unblock", token=karim_token
+    )
+    assert unblocked.status_code == 200
+
+
+@pytest.mark.parametrize("title", ["Ordonnance de kinésithérapie"])
+async def test_a_hidden_document_is_no_longer_visible_to_the_professional(
+    karim: Conversation, records_service: Records, karim_token: str, title: str
+) -> None:
+    patient = self_id(records_service, karim)
+    lefevre = professional_id(records_service, "Lefèvre")
+    assert (
+        records_service.call(
+            "POST", f"/me/professionals/{lefevre}/authorise", token=karim_token
+        ).status_code
+        == 200
+    )
+    # The médecin traitant adds a prescription (feeding the record needs no consent).
+    added = records_service.call(
+        "POST",
+        f"/patients/{patient}/documents",
+        token=LAURENT_KEY,
+        data={"title": title, "category": "ORD_SOIN"},
+        files={"file": ("ordonnance.txt", b"Kinesitherapie : 10 seances.", "text/plain")},
+    )
+    assert added.status_code == 201, added.text
+
+    def dentist_titles() -> list[str]:
+        seen = records_service.call("GET", f"/patients/{patient}/documents", token=LEFEVRE_KEY)
+        assert seen.status_code == 200, seen.text
+        return [d["title"] for d in seen.json()]
+
+    assert title in dentist_titles()
+    karim.slots["document_kind"] = "ordonnance"
+    await choose(karim, ValidateHideDocumentForm(), "hide_document_form", title)
+    messages, _ = await karim.run(ActionHideDocument())
+    assert responses(messages) == ["utter_document_hidden"]
+    assert title not in dentist_titles()
