@@ -81,7 +81,8 @@ class Records:
         while time.monotonic() < deadline:
             items = self.outbox(to)
             if len(items) > after:
-                match = CODE.search(items[-1].get("body", "") + " " + items[-1].get("subject", ""))
+                newest = items[-1]
+                match = CODE.search(f"{newest.get('body') or ''} {newest.get('subject') or ''}")
                 assert match, f"no code in the last message to {to}"
                 return match.group(1)
             time.sleep(0.2)
