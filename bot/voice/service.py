@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
@@ -96,15 +97,19 @@ class VoiceService:
     def path_for_key(self, key: str, fmt: Format) -> Path:
         return self.cache_dir / f"{key}.{fmt}"
 
-    def _cached(self, engines: Iterable[Engine], spoken: str, fmt: Format, slow: bool):
+    def _cached(
+        self, engines: Iterable[Engine], spoken: str, fmt: Format, slow: bool
+    ) -> Path | None:
         for engine in engines:
             path = self.path_for_key(self._key_for(engine, spoken, fmt, slow), fmt)
             try:
-                if path.stat().st_size > 0:
-                    os.utime(path)  # last use: pruning removes the least recently used
-                    return path
+                if path.stat().st_size == 0:
+                    continue
             except FileNotFoundError:
                 continue
+            with contextlib.suppress(OSError):  # a read-only cache still serves its files
+                os.utime(path)  # last use: pruning removes the least recently used first
+            return path
         return None
 
     def prune(self, max_bytes: int | None = None, max_age: float | None = None) -> int:
@@ -158,16 +163,22 @@ class VoiceService:
     async def prerender(
         self, texts: Iterable[str], fmts: Iterable[Format] = FORMATS, slow: bool = False
     ) -> int:
-        """Render fixed answers ahead of time; returns how many texts failed (logged by key)."""
+        """Render fixed answers ahead of time, `max_parallel` at once (run it as a background
+        task at start). Returns how many texts failed; failures are logged, never raised."""
         wanted = tuple(fmts)
-        failures = 0
-        for text in texts:
-            try:
-                await self._render(text, wanted, slow)
-            except (VoiceError, ValueError) as exc:
-                failures += 1
-                log.warning("prerender failed (%s)", type(exc).__name__)
-        return failures
+        slots = asyncio.Semaphore(self.settings.max_parallel)
+
+        async def one(text: str) -> bool:
+            async with slots:
+                try:
+                    await self._render(text, wanted, slow)
+                    return True
+                except (VoiceError, ValueError) as exc:
+                    log.warning("prerender failed (%s)", type(exc).__name__)
+                    return False
+
+        results = await asyncio.gather(*(one(t) for t in dict.fromkeys(texts)))
+        return results.count(False)
 
     # --- rendering --------------------------------------------------------------------------
 
