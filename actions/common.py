@@ -100,7 +100,8 @@ class ActionVoice(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        on = tracker.get_intent_of_latest_message() == "voice_on"
+        # The intent itself, not the ranking: button payloads and the NLU both set it.
+        on = (tracker.latest_message.get("intent") or {}).get("name") == "voice_on"
         dispatcher.utter_message(
             response="utter_voice_on" if on else "utter_voice_off", json_message={"voice": on}
         )

@@ -347,3 +347,10 @@ def karim(records_service: Records, domain: dict[str, Any], karim_token: str) ->
     assert linked.status_code == 201, linked.text
     conv.slots["logged_in"] = True
     return conv
+
+
+@pytest.fixture(autouse=True)
+async def close_records_client() -> Any:
+    """The client's connection pool belongs to the test's event loop: close it after."""
+    yield
+    await records_client.close()

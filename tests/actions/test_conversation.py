@@ -1,0 +1,122 @@
+"""Repeat, voice, talking to a person, help at each step, stopping: no records needed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actions.common import ActionHelp, ActionRepeat, ActionStop, ActionTalkToHuman, ActionVoice
+from actions.formatting import format_datetime, parse_birth_date, parse_when
+from tests.actions.conftest import Conversation, responses
+from tests.rasa import generate_rules
+
+
+async def test_repeat_sends_the_last_answer_again(domain: dict[str, Any]) -> None:
+    conv = Conversation(domain)
+    conv.user("bonjour", intent="greet")
+    conv.events.append(
+        {
+            "event": "bot",
+            "text": "Bonjour.",
+            "data": {"buttons": [{"title": "Aide", "payload": "/help"}]},
+        }
+    )
+    conv.events.append({"event": "bot", "text": "Que voulez-vous faire ?", "data": {}})
+    conv.user("répète", intent="repeat")
+    messages, _ = await conv.run(ActionRepeat())
+    assert [m["text"] for m in messages] == ["Bonjour.", "Que voulez-vous faire ?"]
+    assert messages[0]["buttons"] == [{"title": "Aide", "payload": "/help"}]
+
+
+async def test_repeat_inside_a_form_lets_the_form_ask_again(domain: dict[str, Any]) -> None:
+    conv = Conversation(domain)
+    conv.active_loop = "appointment_form"
+    conv.user("quoi ?", intent="repeat")
+    messages, _ = await conv.run(ActionRepeat())
+    assert responses(messages) == ["utter_repeat_question"]
+
+
+async def test_voice_on_and_off_tell_the_gateway(domain: dict[str, Any]) -> None:
+    conv = Conversation(domain)
+    conv.user("lis-moi", intent="voice_on")
+    messages, _ = await conv.run(ActionVoice())
+    assert messages[0]["custom"] == {"voice": True} and conv.slots["voice"] is True
+    conv.user("arrête de lire", intent="voice_off")
+    messages, _ = await conv.run(ActionVoice())
+    assert messages[0]["custom"] == {"voice": False} and conv.slots["voice"] is False
+
+
+async def test_talk_to_human_hands_off(domain: dict[str, Any]) -> None:
+    conv = Conversation(domain)
+    messages, _ = await conv.run(ActionTalkToHuman())
+    assert responses(messages) == ["utter_handoff"]
+    assert messages[0]["custom"] == {"handoff": True}
+
+
+async def test_help_fits_the_step(domain: dict[str, Any]) -> None:
+    conv = Conversation(domain)
+    conv.active_loop = "activation_form"
+    conv.slots["requested_slot"] = "vitale_serial"
+    messages, _ = await conv.run(ActionHelp())
+    assert responses(messages)[0] == "utter_help_vitale_serial"
+    conv.active_loop = None
+    conv.slots.update(requested_slot=None, secret_pending="activation_code")
+    messages, _ = await conv.run(ActionHelp())
+    assert responses(messages)[0] == "utter_help_code"
+    conv.slots["secret_pending"] = None
+    messages, _ = await conv.run(ActionHelp())
+    assert responses(messages) == ["utter_help", "utter_helpline", "utter_phishing_warning"]
+
+
+async def test_stop_ends_the_form_and_clears_its_answers(domain: dict[str, Any]) -> None:
+    conv = Conversation(domain)
+    conv.active_loop = "appointment_form"
+    conv.slots.update(professional="dentiste", requested_slot="appointment_time")
+    messages, events = await conv.run(ActionStop())
+    assert responses(messages) == ["utter_stopped"]
+    assert {"event": "active_loop", "name": None} in [
+        {"event": e["event"], "name": e.get("name")} for e in events if e["event"] == "active_loop"
+    ]
+    assert conv.slots["professional"] is None
+
+
+def test_every_response_the_actions_use_exists(domain: dict[str, Any]) -> None:
+    import pathlib
+    import re
+
+    names = set()
+    for path in pathlib.Path("actions").glob("*.py"):
+        names |= set(re.findall(r'"(utter_[a-z_]+)"', path.read_text(encoding="utf-8")))
+    names |= {f"utter_{p}_{t}" for p in ("choose", "confirm") for t in (
+        "cancel_appointment", "hide_document", "show_document",
+        "block_professional", "allow_professional")}  # fmt: skip
+    names |= {f"utter_nothing_to_{t}" for t in (
+        "cancel_appointment", "hide_document", "show_document",
+        "block_professional", "allow_professional")}  # fmt: skip
+    missing = sorted(n for n in names if n not in domain["responses"])
+    assert not missing
+
+
+def test_generated_rules_are_up_to_date() -> None:
+    for name, text in generate_rules.render().items():
+        committed = (generate_rules.RULES / name).read_text(encoding="utf-8")
+        assert committed == text, f"run tests/rasa/generate_rules.py: {name} is out of date"
+
+
+def test_dates_in_full_words() -> None:
+    from datetime import datetime
+
+    from actions.formatting import PARIS
+
+    assert format_datetime(datetime(2026, 12, 1, 10, 30, tzinfo=PARIS)) == (
+        "mardi 1er décembre 2026 à 10 heures 30"
+    )
+    now = datetime(2026, 11, 26, 9, 0, tzinfo=PARIS)  # a Thursday
+    when, has_time = parse_when("mardi prochain à 14h", now)
+    assert has_time and format_datetime(when) == "mardi 1er décembre 2026 à 14 heures"
+    when, has_time = parse_when("le 3 décembre à 10 h 30", now)
+    assert format_datetime(when) == "jeudi 3 décembre 2026 à 10 heures 30"
+    when, has_time = parse_when("demain", now)
+    assert not has_time and when.date().isoformat() == "2026-11-27"
+    assert parse_when("bonjour", now) == (None, False)
+    assert parse_birth_date("12/03/1958").isoformat() == "1958-03-12"
+    assert parse_birth_date("demain") is None
