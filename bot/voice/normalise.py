@@ -202,8 +202,13 @@ def _code(m: re.Match[str]) -> str:
 
 
 def _alnum_code(m: re.Match[str]) -> str:
-    token = m.group(0)
-    return ", ".join(number_words(int(c)) if c.isdigit() else c.upper() for c in token)
+    # "AB12CD" is spelt; in "camille1958" the lowercase word is said as a word.
+    parts = []
+    for run in re.findall(r"\d|[a-zà-ÿ]{3,}|[A-Za-zÀ-ÿ]", m.group(0)):
+        parts.append(
+            number_words(int(run)) if run.isdigit() else run if len(run) > 1 else run.upper()
+        )
+    return ", ".join(parts)
 
 
 def _ordinal(m: re.Match[str]) -> str:
@@ -236,7 +241,7 @@ def _cardinal(m: re.Match[str]) -> str:
 
 
 _D = r"(?<![\d,.:/])"  # not inside a longer number
-_E = r"(?![\d,/:]|\.\d)"  # "." may end a sentence, but not start decimals
+_E = r"(?!\d|[/:.,]\d)"  # "3422," ends a number; "3,5" or "14:30" continue it
 
 _PASSES: tuple[Callable[[str], str], ...] = (
     _strip_symbols,
@@ -280,6 +285,7 @@ _PASSES: tuple[Callable[[str], str], ...] = (
     _sub(_D + r"0\d*" + _E, lambda m: digit_words(m.group(0), " ")),  # "05", "006"
     _sub(r"\d+", _cardinal),
     # Symbols read aloud.
+    _sub(r"\s!(?=[.,])", " point d'exclamation"),  # "un signe comme !."
     _sub(r"\s*@\s*", " arobase "),
     _sub(r"\b([\w-]+)\.(fr|com|org|net|eu|gouv|info)\b", r"\1 point \2"),
     _sub(r"\s*&\s*", " et "),

@@ -1,8 +1,10 @@
 """Numbers, dates, times, phone numbers and codes are spoken in French words."""
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.voice.normalise import normalise_for_speech
 
@@ -17,6 +19,11 @@ def words(text: str) -> str:
     [
         ("3422", "trente-quatre vingt-deux"),
         ("Appelez le 3422.", "Appelez le trente-quatre vingt-deux."),
+        ("Appelez le 3422, c'est gratuit.", "Appelez le trente-quatre vingt-deux, c'est gratuit."),
+        ("Attendez 1 heure, puis recommencez.", "Attendez une heure, puis recommencez."),
+        ("à 14:30, au 3422", "à quatorze heures trente, au trente-quatre vingt-deux"),
+        ("Par exemple : camille1958.", "Par exemple: camille, un, neuf, cinq, huit."),
+        ("un signe comme !.", "un signe comme point d'exclamation."),
         ("14:30", "quatorze heures trente"),
         ("14 h 30", "quatorze heures trente"),
         ("14h30", "quatorze heures trente"),
@@ -114,3 +121,21 @@ def test_invalid_date_is_not_invented() -> None:
 def test_hostile_input_does_not_crash() -> None:
     for text in ("", " ", "\x00\x01", "9" * 5000, "💥" * 100, "1/2/3/4/5", "+" * 50, "h:h"):
         assert isinstance(normalise_for_speech(text), str)
+
+
+def test_every_answer_of_the_domain_is_spoken_in_words() -> None:
+    domain = Path(__file__).resolve().parents[2] / "domain.yml"
+    if not domain.is_file():
+        pytest.skip("no domain.yml yet")
+    responses = (yaml.safe_load(domain.read_text(encoding="utf-8")) or {}).get("responses") or {}
+    texts = [
+        v["text"]
+        for vs in responses.values()
+        for v in vs or []
+        if isinstance(v, dict) and "text" in v
+    ]
+    assert texts
+    for text in texts:
+        spoken = normalise_for_speech(re.sub(r"\{[^}]*\}", "", text))
+        assert not re.search(r"\d", spoken), (text, spoken)
+        assert "trois mille quatre cent vingt-deux" not in spoken, text
