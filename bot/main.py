@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from bot import errors, pages
+from bot import errors, logs, pages
 from bot.channels import internal, web
 from bot.chat import ChatService, cancel
 from bot.conversations import Broker, ConversationStore
@@ -40,6 +40,7 @@ def load_voice(settings: Settings) -> Any | None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    logs.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -34,6 +34,13 @@ def assert_no_secret_in_tracker(stack: Stack, chat: Chat, person: Respondent) ->
     history = json.dumps(chat.history(), ensure_ascii=False)
     for secret in person.secrets_typed:
         assert secret not in history, "a secret is in the gateway's history"
+    # Nor in any process's log (SPEC §7: secrets absent from the tracker store and logs).
+    for log in stack.log_dir.glob("*.log"):
+        text = log.read_text(encoding="utf-8", errors="replace")
+        for secret in person.secrets_typed:
+            assert secret not in text, f"a secret is in {log.name}"
+    gateway_log = (stack.log_dir / "gateway.log").read_text(encoding="utf-8", errors="replace")
+    assert chat.conversation_id not in gateway_log
 
 
 def test_greeting_offers_buttons(healthy_stack: Stack) -> None:

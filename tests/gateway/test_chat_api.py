@@ -214,3 +214,17 @@ def test_audio_is_served_or_refused_in_easy_words(rig) -> None:
         rig.client.get(f"/api/conversations/{cid}/messages/{user_message['id']}/audio").status_code
         == 404
     )
+
+
+def test_access_log_hides_conversation_ids() -> None:
+    import logging
+
+    from bot.logs import RedactConversationIds
+
+    record = logging.LogRecord(
+        "uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:1", "GET", "/api/conversations/SECRETID/events?after=3", "1.1", 200), None,
+    )  # fmt: skip
+    RedactConversationIds().filter(record)
+    assert "SECRETID" not in record.getMessage()
+    assert "/api/conversations/…/events" in record.getMessage()
