@@ -191,9 +191,10 @@ def test_chosen_channel_is_used(rclient, world, database):
         assert message.channel == "email" and message.to.endswith("@example.org")
 
 
-def test_access_log_route_answers_who_saw_my_record(rclient, world):
+def test_access_log_route_answers_who_saw_my_record(rclient, world, clock):
     owner = world.ids["owner"]
     rclient.get(f"/patients/{owner}/documents", headers=world.headers("pro_authorised"))
+    clock.advance(seconds=5)
     rclient.get(f"/patients/{owner}/documents", headers=world.headers("insurer"))
     log = rclient.get("/me/access-log", headers=world.headers("owner")).json()
     assert [e["action"] for e in log] == ["refused_read_record", "read_record"]
