@@ -101,13 +101,15 @@
       el("span", { text: t("widget.voice") })]);
     this.voiceSwitch.addEventListener("click", function () { self.toggleVoice(); });
 
-    var tools = el("div", { class: "mesw-tools" }, [this.voiceSwitch]);
+    var titleRow = el("div", { class: "mesw-title-row" }, [
+      el("h2", { id: "mesw-title", text: t("widget.title") }),
+    ]);
     if (!this.inline) {
       var close = el("button", {
         type: "button", class: "mesw-close", "aria-label": t("widget.close.label"),
       }, [el("span", { text: t("widget.close"), "aria-hidden": "true" })]);
       close.addEventListener("click", function () { self.close(); });
-      tools.appendChild(close);
+      titleRow.appendChild(close);
     }
 
     this.log = el("div", {
@@ -151,9 +153,7 @@
       id: "mesw-panel", class: "mesw-panel", "aria-labelledby": "mesw-title",
       hidden: !this.inline,
     }, [
-      el("div", { class: "mesw-header" }, [
-        el("h2", { id: "mesw-title", text: t("widget.title") }), tools,
-      ]),
+      el("div", { class: "mesw-header" }, [titleRow, this.voiceSwitch]),
       this.log, this.status, this.form,
     ]);
     this.panel.addEventListener("keydown", function (event) {
