@@ -34,7 +34,7 @@ async def test_second_request_is_served_from_disk(tmp_path: Path) -> None:
     assert second == first
     assert svc.espeak.calls == 1  # no new synthesis
     assert second.stat().st_ino == inode  # not rewritten either (a rewrite renames a new file)
-    assert elapsed < 0.1
+    assert elapsed < 0.25  # a stat and a path: no subprocess
 
 
 async def test_cache_survives_a_restart(tmp_path: Path) -> None:

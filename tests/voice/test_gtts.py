@@ -9,13 +9,15 @@ import pytest
 from voice_helpers import FakeGoogle, probe
 
 from bot.voice import VoiceError, VoiceService
+from bot.voice.engines import EngineUnavailable
 from bot.voice.normalise import normalise_for_speech
 from bot.voice.settings import VoiceSettings
 
 TEXT = "Bonjour. Appelez le 3422 si vous avez besoin d'aide."
 
 
-def service(cache: Path, engine: str, url: str, timeout: float = 1.0, retry_after: float = 60.0):
+def service(cache: Path, engine: str, url: str, timeout: float = 10.0, retry_after: float = 60.0):
+    # A long default timeout: a loaded machine must not turn a slow answer into a fall back.
     settings = VoiceSettings(
         engine=engine, gtts_url=url, gtts_timeout=timeout, gtts_retry_after=retry_after
     )
@@ -76,19 +78,27 @@ async def test_forced_gtts_does_not_fall_back(tmp_path: Path, refused_url: str) 
 
 
 async def test_refused_connection_falls_back_at_once(tmp_path: Path, refused_url: str) -> None:
-    svc = service(tmp_path, "auto", refused_url, timeout=5.0)
+    svc = service(tmp_path, "auto", refused_url, timeout=10.0)
     started = time.perf_counter()
     path = await svc.audio_for(TEXT, "mp3")
     elapsed = time.perf_counter() - started
     assert path.name.startswith("espeak-")
     assert probe(path)["duration"] > 1
     assert svc.gtts.calls == 1 and svc.espeak.calls == 1
-    assert elapsed < 2.0  # refused is immediate: no waiting for the 5 s timeout
+    assert elapsed < 5.0  # refused is immediate: no waiting for the 10 s timeout
 
 
-async def test_silent_server_falls_back_within_the_timeout(
-    tmp_path: Path, silent_server: str
-) -> None:
+async def test_silent_server_gives_up_at_the_timeout(tmp_path: Path, silent_server: str) -> None:
+    timeout = 1.0
+    svc = service(tmp_path, "gtts", silent_server, timeout=timeout)
+    started = time.perf_counter()
+    with pytest.raises(EngineUnavailable):
+        await svc.gtts.synthesize("Bonjour.", slow=False)
+    elapsed = time.perf_counter() - started
+    assert timeout * 0.9 <= elapsed < timeout + 1.0, elapsed
+
+
+async def test_silent_server_falls_back_to_espeak(tmp_path: Path, silent_server: str) -> None:
     timeout = 1.0
     svc = service(tmp_path, "auto", silent_server, timeout=timeout)
     started = time.perf_counter()
@@ -96,19 +106,20 @@ async def test_silent_server_falls_back_within_the_timeout(
     elapsed = time.perf_counter() - started
     assert path.name.startswith("espeak-")
     assert probe(path)["codec"] == "opus"
-    # Waited for gTTS up to the timeout, then espeak-ng + ffmpeg (well under a second here).
-    assert timeout * 0.9 <= elapsed < timeout + 1.5, elapsed
+    # The gTTS wait (the timeout) plus espeak-ng and ffmpeg (under a second on an idle machine).
+    assert timeout * 0.9 <= elapsed < timeout + 4.0, elapsed
+    assert svc.gtts.calls == 1 and svc.espeak.calls == 1
 
 
 async def test_fallback_is_remembered(tmp_path: Path, silent_server: str) -> None:
-    svc = service(tmp_path, "auto", silent_server, timeout=1.0, retry_after=60.0)
+    svc = service(tmp_path, "auto", silent_server, timeout=3.0, retry_after=60.0)
     await svc.audio_for(TEXT, "mp3")
     assert svc.gtts.calls == 1
     # The next answers go straight to espeak-ng: no one waits for the timeout again.
     started = time.perf_counter()
     for n in range(2, 5):
         await svc.audio_for(f"Vous avez {n} messages.", "mp3")
-    assert time.perf_counter() - started < 2.5  # three timeouts would be 3 s
+    assert time.perf_counter() - started < 6.0  # three timeouts would be 9 s
     assert svc.gtts.calls == 1 and svc.espeak.calls == 4
     assert svc.cache_key(TEXT, "mp3").startswith("espeak-")
 
@@ -126,7 +137,8 @@ async def test_gtts_tried_again_after_the_window(
     await asyncio.sleep(1.05)
     again = await svc.audio_for(TEXT, "mp3")
     assert again.name.startswith("gtts-")
-    assert svc.gtts.calls == 2 and len(fake_google.requests) == 1
+    assert len(fake_google.requests) == 1
+    assert svc.gtts.calls >= 2  # 3 when a loaded machine made the first answer outlast the window
 
 
 async def test_new_outage_reuses_offline_audio(tmp_path: Path, refused_url: str) -> None:

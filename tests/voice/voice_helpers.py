@@ -9,6 +9,7 @@ The fake server speaks the protocol gTTS really uses (gtts/tts.py): a form POST 
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import socket
 import subprocess
@@ -51,14 +52,22 @@ def probe(path: Path) -> dict:
     }
 
 
-def tone_mp3(seconds: float) -> bytes:
-    """A real MP3 (a quiet tone) standing in for Google's voice."""
+@functools.cache
+def _word_mp3(seconds: float) -> bytes:
+    # Constant bitrate and no Xing header: copies of it joined end to end are a valid MP3 whose
+    # duration ffprobe reads right, like the parts gTTS joins.
     return subprocess.run(
         ["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi",
          "-i", f"sine=frequency=220:duration={seconds:.2f}:sample_rate=24000",
-         "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k", "-f", "mp3", "pipe:1"],
+         "-ac", "1", "-c:a", "libmp3lame", "-b:a", "32k", "-write_xing", "0",
+         "-f", "mp3", "pipe:1"],
         capture_output=True, check=True,
     ).stdout  # fmt: skip
+
+
+def tone_mp3(words: int, seconds_per_word: float) -> bytes:
+    """A real MP3 (a quiet tone) standing in for Google's voice: one tone per word."""
+    return _word_mp3(round(seconds_per_word, 2)) * words
 
 
 @dataclass
@@ -106,7 +115,7 @@ def make_handler(fake: FakeGoogle) -> type[BaseHTTPRequestHandler]:
             if fake.mode == "ok":
                 words = max(1, len(text.split()))
                 factor = 1.6 if speed else 1.0
-                audio = tone_mp3(words * fake.seconds_per_word * factor)
+                audio = tone_mp3(words, fake.seconds_per_word * factor)
             out = _batchexecute_body(audio)
             self.send_response(200)
             self.send_header("Content-Type", "application/json; charset=utf-8")
