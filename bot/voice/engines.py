@@ -92,7 +92,7 @@ class EspeakEngine:
         return SourceAudio(out, "wav")
 
 
-class _RoutedGTTS(gTTS):
+class RoutedGTTS(gTTS):
     """gTTS with its host replaced by `base_url` (same path, same requests, same parsing).
 
     gTTS always builds https://translate.google.<tld>/_/TranslateWebserverUi/data/batchexecute;
@@ -134,7 +134,7 @@ class GttsEngine:
     def _blocking(self, text: str, slow: bool) -> bytes:
         buf = io.BytesIO()
         try:
-            tts = _RoutedGTTS(
+            tts = RoutedGTTS(
                 text,
                 tld=self.tld,
                 lang="fr",

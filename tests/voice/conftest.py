@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import socket
+import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
@@ -16,6 +18,31 @@ def fake_google() -> Iterator[FakeGoogle]:
     port = free_port()
     fake = FakeGoogle(url=f"http://127.0.0.1:{port}")
     server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(fake))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def fake_google_tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeGoogle]:
+    """The same fake behind HTTPS with a self-signed certificate (gTTS sends verify=False)."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=translate.google.fr", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    port = free_port()
+    fake = FakeGoogle(url=f"https://127.0.0.1:{port}")
+    server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(fake))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -9,7 +9,7 @@ import pytest
 from voice_helpers import FakeGoogle, probe
 
 from bot.voice import VoiceError, VoiceService
-from bot.voice.engines import EngineUnavailable
+from bot.voice.engines import EngineUnavailable, RoutedGTTS
 from bot.voice.normalise import normalise_for_speech
 from bot.voice.settings import VoiceSettings
 
@@ -38,6 +38,24 @@ async def test_gtts_speaks_the_real_protocol(tmp_path: Path, fake_google: FakeGo
     words = len(req["text"].split())
     assert words * 0.3 < info["duration"] < words * 0.5  # the fake says 0.4 s a word
     assert svc.gtts.calls == 1 and svc.espeak.calls == 0
+
+
+async def test_gtts_over_https(tmp_path: Path, fake_google_tls: FakeGoogle) -> None:
+    path = await service(tmp_path, "gtts", fake_google_tls.url).audio_for(TEXT, "mp3")
+    assert probe(path)["codec"] == "mp3"
+    assert fake_google_tls.requests[0]["lang"] == "fr"
+
+
+def test_real_google_url_is_kept_without_override() -> None:
+    # Only the host changes with GTTS_URL; without it gTTS builds Google's own address.
+    real = RoutedGTTS("Bonjour", tld="fr", lang="fr", lang_check=False, base_url=None)
+    [request] = real._prepare_requests()
+    assert request.url == "https://translate.google.fr/_/TranslateWebserverUi/data/batchexecute"
+    routed = RoutedGTTS("Bonjour", tld="fr", lang="fr", lang_check=False, base_url="http://h:1/")
+    assert routed._prepare_requests()[0].url == (
+        "http://h:1/_/TranslateWebserverUi/data/batchexecute"
+    )
+    assert request.body == routed._prepare_requests()[0].body  # same payload
 
 
 async def test_gtts_slow_option(tmp_path: Path, fake_google: FakeGoogle) -> None:
