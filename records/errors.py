@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from records.messages import error_message
@@ -46,6 +47,12 @@ def install_error_handlers(app: FastAPI) -> None:
             exc.status_code, "invalid_request"
         )
         return JSONResponse(error_body(code), status_code=exc.status_code)
+
+    @app.exception_handler(DataError)
+    async def _data(_request: Request, exc: DataError) -> JSONResponse:
+        # A value the database cannot store (e.g. a NUL character in a path on PostgreSQL).
+        log.info("request rejected by the database: %s", type(exc.orig).__name__)
+        return JSONResponse(error_body("invalid_request"), status_code=422)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

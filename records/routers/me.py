@@ -71,7 +71,8 @@ def close(
     caller: Caller = Depends(resolve_caller),
     session: Session = Depends(get_db),
 ) -> Closed:
-    # Closing is a decision of the person, in their own session, never the assistant's alone.
+    # The person's own session, or the assistant in a conversation that person linked:
+    # closing is always possible ("C'est moi qui décide").
     if caller.kind != "patient":
         if caller.kind == "assistant":
             require_person(caller)

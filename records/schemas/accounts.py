@@ -4,12 +4,22 @@ have their own error code are plain strings here and are checked by the services
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="ignore", str_max_length=1000)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        # NUL and other control characters are never part of a real answer (and PostgreSQL
+        # refuses NUL in text).
+        if isinstance(value, str) and any(ord(c) < 32 and c not in "\t\n\r" for c in value):
+            raise ValueError("control character")
+        return value
 
 
 class MaskedContacts(BaseModel):

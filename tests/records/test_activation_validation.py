@@ -188,3 +188,23 @@ def test_every_error_code_has_a_message():
     used = set(re.findall(r'AppError\(\s*"([a-z_]+)"', source))
     assert used, "no error codes found"
     assert used <= set(ERRORS), used - set(ERRORS)
+
+
+def test_hostile_values_never_crash(client):
+    for body in (
+        {"birth_date": "1985-04-12\x00", "vitale_serial": "1000000101"},
+        {"birth_date": "1985-04-12", "vitale_serial": "1" * 5000},
+        {"birth_date": ["x"], "vitale_serial": {"a": 1}},
+        {"birth_date": "🙂", "vitale_serial": "🙂"},
+    ):
+        r = client.post("/activations", json=body)
+        assert r.status_code == 422, (body, r.text)
+    for path in ("/activations/%00/code", "/auth/login/%00/verify"):
+        r = client.post(path, json={"code": "123456", "channel": "sms"})
+        assert r.status_code in (404, 422), r.text
+    r = client.post("/auth/login", json={"identifier": "a\x00b", "password": "x"})
+    assert r.status_code == 422
+    r = client.delete(
+        "/assistant/links/%00", headers={"Authorization": "Bearer dev-records-service-token"}
+    )
+    assert r.status_code in (404, 422)
