@@ -116,7 +116,14 @@ class GttsEngine:
 
     name = "gtts"
 
-    def __init__(self, tld: str = "fr", timeout: float = 3.0, base_url: str | None = None) -> None:
+    def __init__(
+        self,
+        tld: str = "fr",
+        timeout: float = 3.0,
+        base_url: str | None = None,
+        enabled: bool = True,
+    ) -> None:
+        self.enabled = enabled
         self.tld = tld
         self.timeout = timeout
         self.base_url = base_url
@@ -127,6 +134,8 @@ class GttsEngine:
         return f"fr-{self.tld}"
 
     async def synthesize(self, text: str, slow: bool) -> SourceAudio:
+        if not self.enabled:
+            raise EngineUnavailable("gTTS is disabled (GTTS_ENABLED)")
         self.calls += 1
         data = await asyncio.to_thread(self._blocking, text, slow)
         return SourceAudio(data, "mp3")

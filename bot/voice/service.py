@@ -55,7 +55,7 @@ class VoiceService:
         self.cache_dir = Path(cache_dir)
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         s = self.settings
-        self.gtts = GttsEngine(tld=s.gtts_tld, timeout=s.gtts_timeout, base_url=s.gtts_url)
+        self.gtts = GttsEngine(s.gtts_tld, s.gtts_timeout, s.gtts_url, enabled=s.gtts_enabled)
         self.espeak = EspeakEngine(s.espeak_bin, s.espeak_voice, s.espeak_rate, s.espeak_slow_rate)
         self._gtts_down_until = 0.0  # monotonic time; auto mode skips gTTS before it
         self._locks: dict[str, asyncio.Lock] = {}
@@ -76,7 +76,8 @@ class VoiceService:
             return self.espeak
         if self.mode == "gtts":
             return self.gtts
-        return self.gtts if time.monotonic() >= self._gtts_down_until else self.espeak
+        gtts_up = self.gtts.enabled and time.monotonic() >= self._gtts_down_until
+        return self.gtts if gtts_up else self.espeak
 
     def _mark_gtts_down(self) -> None:
         self._gtts_down_until = time.monotonic() + self.settings.gtts_retry_after

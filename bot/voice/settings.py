@@ -22,6 +22,9 @@ def _int(name: str, default: int) -> int:
 @dataclass(frozen=True)
 class VoiceSettings:
     engine: str = "auto"
+    # False: gTTS is never called ("auto" = espeak-ng). Default off under ENVIRONMENT=test unless
+    # GTTS_URL points at a fake, so no test run ever sends a request to Google.
+    gtts_enabled: bool = True
     # Seconds gTTS may wait to connect and for each answer before we fall back to espeak-ng.
     gtts_timeout: float = 3.0
     # Google host: translate.google.<tld>; "fr" gives the French-from-France accent.
@@ -50,11 +53,16 @@ class VoiceSettings:
         engine = os.environ.get("VOICE_ENGINE", "auto").strip().lower() or "auto"
         if engine not in ENGINES:
             raise ValueError(f"VOICE_ENGINE must be one of {', '.join(ENGINES)}")
+        gtts_url = os.environ.get("GTTS_URL") or None
+        testing = os.environ.get("ENVIRONMENT", "development") == "test"
+        enabled_default = "0" if testing and gtts_url is None else "1"
         return cls(
             engine=engine,
+            gtts_enabled=os.environ.get("GTTS_ENABLED", enabled_default).strip().lower()
+            in ("1", "true", "yes", "on"),
             gtts_timeout=_float("GTTS_TIMEOUT", cls.gtts_timeout),
             gtts_tld=os.environ.get("GTTS_TLD", cls.gtts_tld),
-            gtts_url=os.environ.get("GTTS_URL") or None,
+            gtts_url=gtts_url,
             gtts_retry_after=_float("GTTS_RETRY_AFTER", cls.gtts_retry_after),
             espeak_bin=os.environ.get("ESPEAK_BIN", cls.espeak_bin),
             espeak_voice=os.environ.get("ESPEAK_VOICE", cls.espeak_voice),

@@ -198,6 +198,18 @@ async def test_settings_from_environment(tmp_path: Path, monkeypatch: pytest.Mon
     assert svc.cache_dir == tmp_path / "audio"
     monkeypatch.setenv("VOICE_CACHE_DIR", str(tmp_path / "elsewhere"))
     assert VoiceService.from_env().cache_dir == tmp_path / "elsewhere"
+    # Under ENVIRONMENT=test, gTTS is off unless GTTS_URL names a fake: no test reaches Google.
+    monkeypatch.setenv("ENVIRONMENT", "test")
+    monkeypatch.delenv("GTTS_URL", raising=False)
+    monkeypatch.delenv("GTTS_ENABLED", raising=False)
+    monkeypatch.setenv("VOICE_ENGINE", "auto")
+    offline = VoiceService.from_env()
+    assert offline.current_engine() is offline.espeak
+    assert offline.cache_key(TEXT, "mp3").startswith("espeak-")
+    await offline.audio_for("Bonjour.", "mp3")
+    assert offline.gtts.calls == 0 and offline.espeak.calls == 1
+    monkeypatch.setenv("GTTS_URL", "http://127.0.0.1:18599")
+    assert VoiceService.from_env().current_engine().name == "gtts"
     monkeypatch.setenv("VOICE_ENGINE", "robot")
     with pytest.raises(ValueError):
         VoiceService.from_env()
