@@ -104,8 +104,20 @@ def normalise_identifier(value: Any) -> str:
 class ValidateActivationForm(CountingFormValidation):
     """Mode, birth date, Vitale serial (checked by records), then the channel for the code."""
 
+    needs_login = False
+
     def name(self) -> str:
         return "validate_activation_form"
+
+    async def before_validation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("logged_in"):
+            dispatcher.utter_message(response="utter_already_logged_in")
+            self.stop_form(tracker)
+        elif tracker.get_slot("requested_slot") is None and not tracker.get_slot("activation_id"):
+            dispatcher.utter_message(response="utter_activation_intro")
+        return []
 
     def validate_activation_mode(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -214,6 +226,8 @@ class ActionActivationAskCode(RecordsAction):
 
 class ValidateActivationDetailsForm(CountingFormValidation):
     """Check the contact details, accept the terms, choose an identifier."""
+
+    needs_login = False
 
     def name(self) -> str:
         return "validate_activation_details_form"
@@ -352,8 +366,18 @@ class ActionActivationAskPassword(RecordsAction):
 
 
 class ValidateLoginForm(CountingFormValidation):
+    needs_login = False
+
     def name(self) -> str:
         return "validate_login_form"
+
+    async def before_validation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("logged_in"):
+            dispatcher.utter_message(response="utter_already_logged_in")
+            self.stop_form(tracker)
+        return []
 
     def validate_identifier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -523,6 +547,9 @@ class ActionLostCode(RecordsAction):
 
 
 class ValidateCloseAccountForm(CountingFormValidation):
+    # Refusing before having a space: how to refuse (SPEC §3.2).
+    logged_out_response = "utter_refuse_info"
+
     def name(self) -> str:
         return "validate_close_account_form"
 
@@ -539,6 +566,8 @@ class ValidateCloseAccountForm(CountingFormValidation):
 
 
 class ActionCloseAccount(RecordsAction):
+    after_form = True
+
     def name(self) -> str:
         return "action_close_account"
 

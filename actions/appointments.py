@@ -207,6 +207,8 @@ class ActionAskAppointmentConfirm(Action):
 
 
 class ActionBookAppointment(RecordsAction):
+    after_form = True
+
     def name(self) -> str:
         return "action_book_appointment"
 

@@ -65,6 +65,8 @@ class RecordsAction(Action):
     """
 
     needs_login = True
+    # Actions that run after a form stay silent when logged out: the form already said so.
+    after_form = False
 
     def name(self) -> str:  # pragma: no cover - every subclass names itself
         raise NotImplementedError
@@ -83,7 +85,8 @@ class RecordsAction(Action):
     ) -> list[EventType]:
         cleanup = await self.cleanup(tracker)
         if self.needs_login and not tracker.get_slot("logged_in"):
-            dispatcher.utter_message(response="utter_login_first")
+            if not self.after_form:
+                dispatcher.utter_message(response="utter_login_first")
             return cleanup
         try:
             return await self.act(dispatcher, tracker, domain) + cleanup
@@ -99,6 +102,9 @@ class CountingFormValidation(FormValidationAction):
     Records being down is not the user's failure: `self.unavailable(...)` keeps the form's
     state, tells the user, and asks the same question again.
     """
+
+    needs_login = True
+    logged_out_response = "utter_login_first"
 
     def name(self) -> str:  # pragma: no cover
         raise NotImplementedError
@@ -161,7 +167,13 @@ class CountingFormValidation(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        events = await self.before_validation(dispatcher, tracker, domain)
+        if self.needs_login and not tracker.get_slot("logged_in"):
+            # Anonymous conversations get general help only (SPEC §4.3).
+            dispatcher.utter_message(response=self.logged_out_response)
+            self.stop_form(tracker)
+            events: list[EventType] = []
+        else:
+            events = await self.before_validation(dispatcher, tracker, domain)
         if not getattr(tracker, "stop_form", False):
             tracker.add_slots(events)
             events = events + await super().run(dispatcher, tracker, domain)

@@ -38,9 +38,6 @@ class ChildFormValidation(CountingFormValidation):
     ) -> list[EventType]:
         if tracker.get_slot("person_id"):
             return []
-        if not tracker.get_slot("logged_in"):
-            self.stop_form(tracker)
-            return []
         try:
             kids = children(await load_people(tracker))
         except (RecordsError, RecordsUnavailable) as error:
@@ -97,6 +94,8 @@ class ValidateShareChildForm(ChildFormValidation):
 
 
 class ActionChildHealth(RecordsAction):
+    after_form = True
+
     def name(self) -> str:
         return "action_child_health"
 

@@ -104,9 +104,6 @@ class ChoiceFormValidation(CountingFormValidation):
     ) -> list[EventType]:
         if tracker.get_slot("choice_items") is not None:
             return []
-        if not tracker.get_slot("logged_in"):
-            self.stop_form(tracker)  # the submit action asks to log in
-            return []
         try:
             items = await load_choices(self.form, tracker)
         except (RecordsError, RecordsUnavailable) as error:
@@ -204,6 +201,7 @@ class ActionAskChoiceConfirm(Action):
 
 
 class ChoiceSubmit(RecordsAction):
+    after_form = True
     form = ""
     method = "POST"
     path = ""

@@ -18,8 +18,9 @@ from actions.base import (
     clear_slots,
     conversation,
 )
+from actions.errors import answer_failure
 from actions.formatting import digits_in_pairs
-from actions.records_client import records
+from actions.records_client import RecordsError, RecordsUnavailable, records
 from actions.sharing import yes_no
 
 PHONE = re.compile(r"^(?:\+33|0033|0)[1-9]\d{8}$")
@@ -64,31 +65,37 @@ class ActionEmergencyInfo(RecordsAction):
         return []
 
 
-class ActionListEmergencyContacts(RecordsAction):
-    def name(self) -> str:
-        return "action_list_emergency_contacts"
-
-    async def act(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        contacts = await records.get("/me/emergency-contacts", conversation(tracker))
-        if not contacts:
-            dispatcher.utter_message(response="utter_no_emergency_contacts")
-            return []
-        dispatcher.utter_message(response="utter_emergency_contacts_intro")
-        for contact in contacts[:5]:
-            dispatcher.utter_message(
-                response="utter_emergency_contact_item",
-                name=contact.get("name", ""),
-                relation=contact.get("relation", ""),
-                phone=digits_in_pairs(str(contact.get("phone", ""))),
-            )
-        return []
+async def list_emergency_contacts(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    contacts = await records.get("/me/emergency-contacts", conversation(tracker))
+    if not contacts:
+        dispatcher.utter_message(response="utter_no_emergency_contacts")
+        return
+    dispatcher.utter_message(response="utter_emergency_contacts_intro")
+    for contact in contacts[:5]:
+        dispatcher.utter_message(
+            response="utter_emergency_contact_item",
+            name=contact.get("name", ""),
+            relation=contact.get("relation", ""),
+            phone=digits_in_pairs(str(contact.get("phone", ""))),
+        )
 
 
 class ValidateEmergencyContactForm(CountingFormValidation):
     def name(self) -> str:
         return "validate_emergency_contact_form"
+
+    async def before_validation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("requested_slot") is None and not tracker.get_slot("contact_name"):
+            # The form starts: first the people already noted.
+            try:
+                await list_emergency_contacts(dispatcher, tracker)
+            except (RecordsError, RecordsUnavailable) as error:
+                events = answer_failure(dispatcher, tracker, error)
+                self.stop_form(tracker)
+                return events
+        return []
 
     def validate_contact_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -118,6 +125,8 @@ class ValidateEmergencyContactForm(CountingFormValidation):
 
 
 class ActionAddEmergencyContact(RecordsAction):
+    after_form = True
+
     def name(self) -> str:
         return "action_add_emergency_contact"
 
@@ -170,6 +179,8 @@ class ValidateHealthInfoForm(CountingFormValidation):
 
 
 class ActionAddHealthInfo(RecordsAction):
+    after_form = True
+
     def name(self) -> str:
         return "action_add_health_info"
 

@@ -91,6 +91,8 @@ class ActionAccessHistory(RecordsAction):
 
 
 class ActionShareChild(RecordsAction):
+    after_form = True
+
     def name(self) -> str:
         return "action_share_child"
 

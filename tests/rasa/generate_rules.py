@@ -28,20 +28,11 @@ RECORD_FLOWS: dict[str, tuple[list[str], str | None, list[str]]] = {
     "child_health": ([], "child_form", ["action_child_health"]),
     "share_child": ([], "share_child_form", ["action_share_child"]),
     "add_health_info": ([], "health_info_form", ["action_add_health_info"]),
-    "emergency_contact": (
-        ["action_list_emergency_contacts"],
-        "emergency_contact_form",
-        ["action_add_emergency_contact"],
-    ),
+    "emergency_contact": ([], "emergency_contact_form", ["action_add_emergency_contact"]),
     "emergency_info": (["action_emergency_info"], None, []),
     "read_messages": (["action_read_messages"], None, []),
     "close_account": ([], "close_account_form", ["action_close_account"]),
     "ask_privacy": (["utter_privacy", "utter_privacy_never", "action_sharing_summary"], None, []),
-}
-# What an anonymous conversation gets instead (SPEC §4.3: general help only).
-ANONYMOUS = {
-    "close_account": ["utter_refuse_info"],
-    "ask_privacy": ["utter_privacy", "utter_privacy_never"],
 }
 ACCOUNT_FORMS = {
     "activation_form": ["action_activation_ask_code"],
@@ -77,25 +68,15 @@ def _rule(name: str, steps: list[str], condition: list[str] | None = None) -> st
     return "\n".join(lines)
 
 
-def _logged(value: bool) -> list[str]:
-    return ["      - slot_was_set:", f"          - logged_in: {'true' if value else 'false'}"]
-
-
 def record_rules() -> str:
+    # Anonymous conversations get general help only (SPEC §4.3): the actions and the forms'
+    # validation check the login, so one rule per flow.
     rules = []
     for intent, (before, form, _after) in RECORD_FLOWS.items():
         steps = [f"      - intent: {intent}", *_steps(before)]
         if form:
             steps += _form_start(form)
-        rules.append(_rule(f"{intent} when logged in", steps, _logged(True)))
-        anonymous = ANONYMOUS.get(intent, ["utter_login_first"])
-        rules.append(
-            _rule(
-                f"{intent} needs login",
-                [f"      - intent: {intent}", *_steps(anonymous)],
-                _logged(False),
-            )
-        )
+        rules.append(_rule(intent, steps))
     return "\n\n".join(rules)
 
 
@@ -104,6 +85,8 @@ def submit_rules() -> str:
     forms.update(ACCOUNT_FORMS)
     rules = []
     for form, after in forms.items():
+        # No condition: a form can also end at once (logged out, nothing to choose, records
+        # down) and its submit action must still run (it stays silent then).
         rules.append(
             _rule(
                 f"submit {form}",
@@ -114,7 +97,6 @@ def submit_rules() -> str:
                     "          - requested_slot: null",
                     *_steps(after),
                 ],
-                [f"      - active_loop: {form}"],
             )
         )
     return "\n\n".join(rules)

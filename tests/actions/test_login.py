@@ -1,0 +1,88 @@
+"""Logging in through the actions (the gateway's part played by the test), and what an
+anonymous conversation gets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from actions.account import (
+    ActionLoginAskPassword,
+    ActionSecretOk,
+    ValidateCloseAccountForm,
+    ValidateLoginForm,
+)
+from actions.appointments import ActionListAppointments, ValidateAppointmentForm
+from tests.actions.conftest import DEMO, PASSWORD, Conversation, Records, customs, responses
+
+
+async def test_login_links_the_conversation(
+    records_service: Records, domain: dict[str, Any], karim_token: str
+) -> None:
+    _birth, _serial, phone, identifier = DEMO["karim"]
+    conv = Conversation(domain)
+    messages, _ = await conv.run(ActionListAppointments())
+    assert responses(messages) == ["utter_login_first"]
+
+    form = ValidateLoginForm()
+    conv.user(identifier.upper(), identifier=identifier.upper())
+    await conv.form(form, "login_form", "identifier")
+    assert conv.slots["identifier"] == identifier
+    conv.user("/inform", channel="sms")
+    await conv.form(form, "login_form", "channel")
+    conv.active_loop = None
+    messages, _ = await conv.run(ActionLoginAskPassword())
+    secret = customs(messages)[0]["secret_input"]
+    assert secret == {"purpose": "login_password", "identifier": identifier, "channel": "sms"}
+
+    # The gateway: password to records, then the code, then the link.
+    challenge = records_service.call(
+        "POST",
+        "/auth/login",
+        json={"identifier": identifier, "password": PASSWORD, "channel": "sms"},
+    )
+    assert challenge.status_code == 200, challenge.text
+    conv.user("/secret_ok", intent="secret_ok", secret_purpose="login_password")
+    messages, _ = await conv.run(ActionSecretOk())
+    assert customs(messages)[0]["secret_input"] == {"purpose": "login_code"}
+    token = records_service.call(
+        "POST",
+        f"/auth/login/{challenge.json()['challenge_id']}/verify",
+        json={"code": records_service.last_code(phone)},
+    )
+    assert token.status_code == 200, token.text
+    linked = records_service.call(
+        "POST",
+        "/assistant/links",
+        token=token.json()["token"],
+        json={"conversation_id": conv.sender_id},
+    )
+    assert linked.status_code == 201, linked.text
+    conv.user("/secret_ok", intent="secret_ok", secret_purpose="login_code")
+    messages, _ = await conv.run(ActionSecretOk())
+    assert responses(messages) == ["utter_login_done"] and conv.slots["logged_in"] is True
+
+    messages, _ = await conv.run(ActionListAppointments())
+    assert "utter_login_first" not in responses(messages)
+
+
+async def test_a_conversation_without_link_is_refused_by_records(
+    records_service: Records, domain: dict[str, Any]
+) -> None:
+    # Even if the slot said "logged in", records serves only linked conversations.
+    conv = Conversation(domain)
+    conv.slots["logged_in"] = True
+    messages, events = await conv.run(ActionListAppointments())
+    assert responses(messages) == ["utter_login_first"]
+    assert conv.slots["logged_in"] is False
+
+
+async def test_anonymous_forms_end_at_once(domain: dict[str, Any]) -> None:
+    conv = Conversation(domain)
+    conv.user("/book_appointment", intent="book_appointment")
+    assert responses(await conv.form(ValidateAppointmentForm(), "appointment_form", None)) == [
+        "utter_login_first"
+    ]
+    assert conv.slots["requested_slot"] is None
+    conv.user("/close_account", intent="close_account")
+    said = responses(await conv.form(ValidateCloseAccountForm(), "close_account_form", None))
+    assert said == ["utter_refuse_info"]
