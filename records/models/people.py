@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import nir as stdnum_nir
 
 from records.models.base import Base, IdMixin, UTCDateTime
 
@@ -54,6 +56,16 @@ class Person(IdMixin, Base):
         ForeignKey("professionals.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @validates("nir")
+    def _valid_nir(self, _key: str, value: str | None) -> str | None:
+        """Only NIRs with a valid format and check key are stored (python-stdnum)."""
+        if value is None:
+            return None
+        try:
+            return stdnum_nir.validate(value)
+        except StdnumError as exc:
+            raise ValueError("invalid NIR") from exc
 
 
 class ChildLink(IdMixin, Base):
