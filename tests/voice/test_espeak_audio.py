@@ -4,7 +4,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from voice_helpers import probe
+from voice_helpers import mean_volume_db, probe
 
 from bot.voice import VoiceError, VoiceService
 from bot.voice.normalise import normalise_for_speech
@@ -29,6 +29,7 @@ async def test_mp3_for_the_web(svc: VoiceService) -> None:
     n = word_count(SENTENCE)
     # Plausible speech: between 0.2 and 1 second per spoken word.
     assert 0.2 * n <= info["duration"] <= 1.0 * n, (info["duration"], n)
+    assert mean_volume_db(path) > -35  # a voice, not silence
 
 
 async def test_ogg_opus_for_telegram(svc: VoiceService) -> None:
@@ -39,6 +40,7 @@ async def test_ogg_opus_for_telegram(svc: VoiceService) -> None:
     assert info["sample_rate"] == 48000 and info["channels"] == 1
     n = word_count(SENTENCE)
     assert 0.2 * n <= info["duration"] <= 1.0 * n
+    assert mean_volume_db(path) > -35
 
 
 async def test_duration_follows_the_text(svc: VoiceService) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import re
 import socket
 import subprocess
 from dataclasses import dataclass, field
@@ -50,6 +51,18 @@ def probe(path: Path) -> dict:
         "format": info["format"]["format_name"],
         "duration": float(info["format"]["duration"]),
     }
+
+
+def mean_volume_db(path: Path) -> float:
+    """Mean loudness in dB (ffmpeg volumedetect): silence is about -91 dB, speech above -35."""
+    err = subprocess.run(
+        ["ffmpeg", "-hide_banner", "-nostdin", "-i", str(path), "-af", "volumedetect",
+         "-f", "null", "-"],
+        capture_output=True, check=True, text=True,
+    ).stderr  # fmt: skip
+    match = re.search(r"mean_volume: (-?[\d.]+) dB", err)
+    assert match, err
+    return float(match.group(1))
 
 
 @functools.cache
