@@ -49,9 +49,11 @@ def create_app(settings: Settings | None = None, sender: Sender | None = None) -
         app.include_router(module.router)
     # The record itself (issue 3): the person's routes and the professionals' routes.
     from records.routers import record_me, record_pro
+    from records.services import reminders
 
     app.include_router(record_me.router)
     app.include_router(record_pro.router)
+    reminders.install(app, settings)
     if settings.dev_routes:
         app.include_router(dev.router)
     return app

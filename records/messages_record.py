@@ -125,9 +125,11 @@ NOTIFICATIONS: dict[str, str] = {
     ),
     "new_message": "{who} vous a écrit un message dans Mon espace santé.",
     "child_shared": "Vous pouvez maintenant suivre la santé de {child}.",
-    "appointment_reminder": "Rappel : vous avez rendez-vous {when}.\n{what}",
+    "appointment_reminder": "Rappel : rendez-vous pour {name} {when}.\nAvec : {who}.",
     "recommended_reminder": (
-        "Pensez à ce rendez-vous de santé pour {person} : {what}.\nParlez-en à votre médecin."
+        "Pensez à ce soin pour {name} : {what}.\n"
+        "La date conseillée est le {when}.\n"
+        "Parlez-en à votre médecin."
     ),
 }
 NOTIFICATION_SUBJECT = "Mon espace santé"

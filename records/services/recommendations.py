@@ -184,7 +184,8 @@ def due_vaccinations(
 ) -> list[Recommendation]:
     """Vaccinations due up to `horizon_days` ahead (overdue ones included), soonest first."""
     done = list(done)
-    recs = childhood_vaccinations(birth, done)
+    # Childhood catch-up stops at 18: after that the doctor decides, the calendar does not.
+    recs = childhood_vaccinations(birth, done) if age_on(birth, today) < ADULT_AGE else []
     if age_on(birth, today) >= ADULT_AGE - 1:
         recs += adult_vaccinations(birth, done, today)
     limit = date.fromordinal(today.toordinal() + horizon_days)

@@ -281,3 +281,11 @@ def world(database: Database, settings: Settings, clock, storage) -> World:
 def rclient(app: FastAPI, world: World) -> Iterator[TestClient]:
     with TestClient(app, base_url="http://testserver") as test_client:
         yield test_client
+
+
+def fresh_session(database: Database, settings: Settings, world: World, key: str) -> None:
+    """Log a person in again (sessions end after 30 idle minutes; tests move the clock)."""
+    with database.session() as session:
+        acc = session.query(Account).filter(Account.person_id == world.ids[key]).one()
+        world.tokens[key], _ = sessions.create(session, settings, account_id=acc.id)
+        session.commit()
