@@ -61,13 +61,16 @@ _ABBREVIATIONS: tuple[tuple[str, str], ...] = (
 )
 
 _WORD_SUBSTITUTIONS: tuple[tuple[str, str], ...] = (
+    (r"\bhttps?://(?:www\.)?", ""),  # an address is read from its name
     (r"\bmonespacesante\.fr\b", "mon espace santé point F R"),
     (r"\bameli\.fr\b", "améli point F R"),
 )
 
 
 def number_words(n: int) -> str:
-    """Cardinal French words for n ("71" → "soixante et onze")."""
+    """Cardinal French words for n ("71" → "soixante et onze"); huge numbers digit by digit."""
+    if n >= 10**12:
+        return digit_words(str(n), " ")
     return str(num2words(n, lang="fr"))
 
 
@@ -222,6 +225,8 @@ def _ordinal(m: re.Match[str]) -> str:
 def _decimal(m: re.Match[str]) -> str:
     whole, frac = m.group(1), m.group(2)
     zeros = len(frac) - len(frac.lstrip("0"))
+    if len(frac) > 2:  # "3,14159": digits one by one, as people read them
+        return f"{number_words(int(whole))} virgule {digit_words(frac, ' ')}"
     rest = [number_words(int(frac))] if frac.strip("0") else []
     spoken_frac = " ".join(["zéro"] * zeros + rest)
     return f"{number_words(int(whole))} virgule {spoken_frac}"

@@ -41,6 +41,9 @@ def words(text: str) -> str:
         ("en 2026", "en deux mille vingt-six"),
         ("3000 euros", "trois mille euros"),
         ("la 3e fois", "la troisième fois"),
+        ("1,5 %", "un virgule cinq pour cent"),
+        ("3,1416", "trois virgule un quatre un six"),
+        ("https://www.monespacesante.fr", "mon espace santé point F R"),
         ("le 112", "le cent douze"),
     ],
 )
@@ -119,7 +122,8 @@ def test_invalid_date_is_not_invented() -> None:
 
 
 def test_hostile_input_does_not_crash() -> None:
-    for text in ("", " ", "\x00\x01", "9" * 5000, "💥" * 100, "1/2/3/4/5", "+" * 50, "h:h"):
+    huge = "1" + " 000" * 300
+    for text in ("", " ", "\x00\x01", "9" * 5000, "💥" * 100, "1/2/3/4/5", "+" * 50, "h:h", huge):
         assert isinstance(normalise_for_speech(text), str)
 
 
