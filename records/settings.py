@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     login_failures_per_client: int = 30
     identity_failures_per_target: int = 5
     identity_failures_per_client: int = 20
+    code_failures_per_subject: int = 10  # wrong codes per person or account, all codes together
     rate_window_seconds: int = 900
 
     # Outbox delivery (SPEC §3.2: messages are never lost).

@@ -160,7 +160,9 @@ def send_code(session: Session, settings: Settings, activation: Activation, chan
 
 def verify_code(session: Session, settings: Settings, activation: Activation, code: str) -> None:
     _expect(activation, "code")
-    codes.verify(session, settings, "activation", activation.id, code)
+    codes.verify(
+        session, settings, "activation", activation.id, code, f"person:{activation.person_id}"
+    )
     _advance(activation, "contacts")
 
 
@@ -231,7 +233,14 @@ def confirm(
 ) -> tuple[str, Account, AuthSession]:
     """Last code: the space exists and the person is logged in."""
     _expect(activation, "final_code")
-    codes.verify(session, settings, "activation_final", activation.id, code)
+    codes.verify(
+        session,
+        settings,
+        "activation_final",
+        activation.id,
+        code,
+        f"person:{activation.person_id}",
+    )
     now = clock.now()
     person = session.get(Person, activation.person_id)
     assert person is not None

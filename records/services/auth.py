@@ -100,7 +100,7 @@ def resend_login_code(
 def verify_login(
     session: Session, settings: Settings, challenge: LoginChallenge, code: str
 ) -> tuple[str, AuthSession]:
-    codes.verify(session, settings, "login", challenge.id, code)
+    codes.verify(session, settings, "login", challenge.id, code, f"account:{challenge.account_id}")
     challenge.completed_at = clock.now()
     token, row = sessions.create(session, settings, account_id=challenge.account_id)
     log.info("login done for account %s", challenge.account_id)

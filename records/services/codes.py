@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from records import clock
 from records.errors import AppError
 from records.models import OneTimeCode
-from records.security import codes_match, hash_code, new_code
+from records.security import RateLimiter, codes_match, hash_code, new_code
 from records.services import outbox
 from records.settings import Settings
 
@@ -58,12 +58,23 @@ def issue(
     return row
 
 
-def verify(session: Session, settings: Settings, owner_kind: str, owner_id: str, code: str) -> None:
+def verify(
+    session: Session,
+    settings: Settings,
+    owner_kind: str,
+    owner_id: str,
+    code: str,
+    subject_key: str,
+) -> None:
     """Accept the owner's current code once, or raise. A wrong try is committed before the
-    error is raised, so the 5-try limit holds whatever the caller does next."""
+    error is raised, so the 5-try limit holds whatever the caller does next. `subject_key`
+    (the person or the account) also caps wrong codes across new codes and new logins."""
     code = (code or "").strip().replace(" ", "")
     if len(code) != 6 or not code.isdigit():
         raise AppError("invalid_code_format", 422)
+    limiter = RateLimiter(session, settings.rate_window_seconds)
+    subject_limit = {f"code:{subject_key}": settings.code_failures_per_subject}
+    limiter.check(subject_limit, clock.now())
     row = session.execute(
         select(OneTimeCode)
         .where(
@@ -85,6 +96,7 @@ def verify(session: Session, settings: Settings, owner_kind: str, owner_id: str,
         raise AppError("code_expired", 410)
     if not codes_match(row.code_hash, settings.records_secret_key, owner_id, code):
         row.failed_tries += 1
+        limiter.hit(subject_limit, now)
         session.commit()
         log.info("wrong code for %s %s (%d tries)", owner_kind, owner_id, row.failed_tries)
         if row.failed_tries >= settings.code_max_tries:

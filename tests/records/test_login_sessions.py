@@ -133,3 +133,30 @@ def test_helpline_agent_login(client, clock):
     assert me["kind"] == "agent"
     clock.advance(minutes=31)
     assert client.get("/me", headers=bearer(token)).status_code == 401
+
+
+def test_new_logins_do_not_give_more_code_tries(client, clock):
+    """Knowing the password is not enough to try codes forever: wrong codes are counted
+    per account across challenges."""
+    activate(client, "camille")
+    results = []
+    for _ in range(3):
+        r = client.post("/auth/login", json={"identifier": "camille1985", "password": PASSWORD})
+        challenge = r.json()["challenge_id"]
+        code = last_code(client, person("camille").phone)
+        wrong = f"{(int(code) + 3) % 1_000_000:06d}"
+        for _ in range(4):
+            r = client.post(f"/auth/login/{challenge}/verify", json={"code": wrong})
+            results.append(error_code(r))
+    assert results[:8] == ["wrong_code"] * 8
+    assert results[8:10] == ["wrong_code"] * 2
+    assert results[10:] == ["too_many_attempts"] * 2
+    # Even the right code waits for the window to pass.
+    r = client.post(f"/auth/login/{challenge}/verify", json={"code": code})
+    assert error_code(r) == "too_many_attempts"
+    clock.advance(minutes=16)
+    r = client.post("/auth/login", json={"identifier": "camille1985", "password": PASSWORD})
+    challenge = r.json()["challenge_id"]
+    code = last_code(client, person("camille").phone)
+    r = client.post(f"/auth/login/{challenge}/verify", json={"code": code})
+    assert r.status_code == 200
