@@ -402,6 +402,10 @@ def seed(session: Session, settings: Settings) -> dict[str, str]:
         )
     session.flush()
     ids["agent"] = agent.id
+    # The record itself (issue 3): documents, profiles, agenda, messages… (records/seed_record.py)
+    from records.seed_record import seed_record
+
+    seed_record(session, settings, ids)
     return ids
 
 

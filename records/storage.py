@@ -15,10 +15,13 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+if TYPE_CHECKING:
+    from records.settings import Settings
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 NONCE_BYTES = 12
@@ -102,15 +105,20 @@ def storage_key(environment: str, secret_key: str) -> bytes:
 _default: Storage | None = None
 
 
-def get_storage() -> Storage:
-    """The configured storage (a FastAPI dependency; tests may replace it)."""
+def storage_for(settings: Settings) -> Storage:
+    folder = Path(os.environ.get(DIR_ENV) or settings.data_dir / "documents")
+    return LocalEncryptedStorage(
+        folder, storage_key(settings.environment, settings.records_secret_key)
+    )
+
+
+def get_storage(settings: Settings | None = None) -> Storage:
+    """The configured storage; tests may replace it with set_storage."""
     global _default
     if _default is None:
         from records.settings import get_settings
 
-        s = get_settings()
-        folder = Path(os.environ.get(DIR_ENV) or s.data_dir / "documents")
-        _default = LocalEncryptedStorage(folder, storage_key(s.environment, s.records_secret_key))
+        _default = storage_for(settings or get_settings())
     return _default
 
 
