@@ -60,6 +60,7 @@ def _ms(seconds: list[float]) -> dict[str, float]:
 
 
 async def run(engine: str, rounds: int) -> dict:
+    load_at_start = round(os.getloadavg()[0], 2)
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="bench-voice-") as tmp:
         svc = VoiceService(Path(tmp), engine, settings=VoiceSettings(engine=engine))
@@ -89,6 +90,7 @@ async def run(engine: str, rounds: int) -> dict:
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
+            "load_average_1m_at_start": load_at_start,
             "note": "2 shared cores; other work may run at the same time",
         },
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

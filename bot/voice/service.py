@@ -229,6 +229,7 @@ class VoiceService:
         self, spoken: str, fmts: tuple[Format, ...], slow: bool
     ) -> dict[Format, Path]:
         started = time.perf_counter()
+        stored: dict[Format, Path] = {}
         first = self.current_engine()
         try:
             source = await self._run_engine(first, spoken, slow)
@@ -244,15 +245,17 @@ class VoiceService:
             )
             engine = self.espeak
             # The offline audio may exist already (made during an earlier outage).
-            paths = {f: self._cached([engine], spoken, f, slow) for f in fmts}
-            if all(paths.values()):
-                return {f: p for f, p in paths.items() if p is not None}
+            for fmt in fmts:
+                path = self._cached([engine], spoken, fmt, slow)
+                if path is not None:
+                    stored[fmt] = path
+            if len(stored) == len(fmts):
+                return stored
             try:
                 source = await self._run_engine(engine, spoken, slow)
             except EngineUnavailable as exc2:
                 raise VoiceError("espeak failed") from exc2
-        stored = {}
-        for fmt in fmts:
+        for fmt in (f for f in fmts if f not in stored):
             async with self._parallel:
                 stored[fmt] = await self._store(
                     source, fmt, self._key_for(engine, spoken, fmt, slow)

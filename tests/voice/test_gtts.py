@@ -213,3 +213,14 @@ async def test_settings_from_environment(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("VOICE_ENGINE", "robot")
     with pytest.raises(ValueError):
         VoiceService.from_env()
+
+
+async def test_new_outage_makes_only_the_missing_format(tmp_path: Path, refused_url: str) -> None:
+    svc = service(tmp_path, "auto", refused_url, retry_after=0.2)
+    mp3 = await svc.audio_for(TEXT, "mp3")
+    inode = mp3.stat().st_ino
+    await asyncio.sleep(0.25)
+    assert await svc.prerender([TEXT]) == 0  # gTTS fails again; mp3 is on disk, ogg is not
+    assert svc.gtts.calls == 2 and svc.espeak.calls == 2
+    assert mp3.stat().st_ino == inode  # the mp3 was not made again
+    assert probe(mp3.with_name(svc.cache_key(TEXT, "ogg") + ".ogg"))["codec"] == "opus"
