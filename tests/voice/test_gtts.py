@@ -223,5 +223,5 @@ async def test_new_outage_makes_only_the_missing_format(tmp_path: Path, refused_
     assert await svc.prerender([TEXT]) == 0  # gTTS fails again; mp3 is on disk, ogg is not
     assert svc.gtts.calls == 2 and svc.espeak.calls == 2
     assert mp3.stat().st_ino == inode  # the mp3 was not made again
-    [ogg] = tmp_path.glob("espeak-*.ogg")
+    [ogg] = await asyncio.to_thread(lambda: list(tmp_path.glob("espeak-*.ogg")))
     assert probe(ogg)["codec"] == "opus"
