@@ -116,7 +116,9 @@ def date_words(day: int, month: int, year: int | None) -> str | None:
 # --- passes -----------------------------------------------------------------------------------
 
 
-def _sub(pattern: str, repl: Callable[[re.Match[str]], str] | str, flags: int = 0):
+def _sub(
+    pattern: str, repl: Callable[[re.Match[str]], str] | str, flags: int = 0
+) -> Callable[[str], str]:
     compiled = re.compile(pattern, flags)
     return lambda text: compiled.sub(repl, text)
 
