@@ -14,12 +14,13 @@ from records.errors import install_error_handlers
 from records.routers import activation, assistant, auth, dev, health, me, refusals
 from records.services import outbox
 from records.services.sender import Sender, make_sender
-from records.settings import Settings, get_settings
+from records.settings import Settings, apply_security_settings, get_settings
 
 
 def create_app(settings: Settings | None = None, sender: Sender | None = None) -> FastAPI:
     settings = settings or get_settings()
     logging.getLogger("records").setLevel(settings.log_level.upper())
+    apply_security_settings(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -16,10 +16,24 @@ from sqlalchemy.orm import Session
 from records.errors import AppError
 from records.models import RateCounter
 
-# argon2-cffi's defaults are RFC 9106's low-memory profile, type argon2id.
+# argon2-cffi's defaults are RFC 9106's low-memory profile, type argon2id. The cost comes from
+# the settings (tests lower it; a stored hash keeps its own parameters).
 _hasher = PasswordHasher()
-# Verified when the identifier is unknown, so both answers take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+_dummy_hash: str | None = None
+
+
+def configure_password_hashing(time_cost: int, memory_kib: int, parallelism: int) -> None:
+    global _hasher, _dummy_hash
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism)
+    _dummy_hash = None
+
+
+def _dummy() -> str:
+    # Verified when the identifier is unknown, so both answers take the same time.
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash("not-a-real-password-0")
+    return _dummy_hash
 
 
 def hash_password(password: str) -> str:
@@ -28,9 +42,14 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the stored hash was made with other parameters than today's."""
+    return _hasher.check_needs_rehash(password_hash)
 
 
 def new_code() -> str:

@@ -27,7 +27,7 @@ from records.models import (
 )
 from records.security import hash_code, hash_password, token_hash
 from records.services.validation import nir_matches
-from records.settings import Settings, get_settings
+from records.settings import Settings, apply_security_settings, get_settings
 
 
 def make_nir(sex: str, born: date, place: str, order: int) -> str:
@@ -414,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--if-empty", action="store_true", help="do nothing when data exists")
     args = parser.parse_args(argv)
     settings = get_settings()
+    apply_security_settings(settings)
     database = Database(settings)
     try:
         with database.session() as session:

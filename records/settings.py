@@ -27,7 +27,10 @@ class Settings(BaseSettings):
     records_service_token: str = DEV_SERVICE_TOKEN
     records_secret_key: str = DEV_SECRET_KEY
 
-    # Accounts (SPEC §3.2).
+    # Accounts (SPEC §3.2). Password hashing: argon2id, RFC 9106 low-memory profile.
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
+    password_hash_parallelism: int = 4
     code_ttl_seconds: int = 600
     code_max_tries: int = 5
     code_max_sends_per_hour: int = 5
@@ -88,6 +91,16 @@ class Settings(BaseSettings):
         if self.sender:
             return self.sender
         return "network" if self.environment == "production" else "log"
+
+
+def apply_security_settings(settings: Settings) -> None:
+    from records.security import configure_password_hashing
+
+    configure_password_hashing(
+        settings.password_hash_time_cost,
+        settings.password_hash_memory_kib,
+        settings.password_hash_parallelism,
+    )
 
 
 @lru_cache

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from records import clock
 from records.errors import AppError
 from records.models import Account, AuthSession, HelplineAgent, LoginChallenge, Person
-from records.security import RateLimiter, verify_password
+from records.security import RateLimiter, hash_password, needs_rehash, verify_password
 from records.services import codes, sessions
 from records.services.validation import mask_email, mask_phone
 from records.settings import Settings
@@ -61,6 +61,8 @@ def start_login(
         log.info("login refused: wrong credentials")
         raise AppError("wrong_credentials", 401)
     assert account is not None
+    if account.password_hash and needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)  # parameters were raised since
     person = session.get(Person, account.person_id)
     assert person is not None
     channel, to = _channel_and_contact(person, channel)

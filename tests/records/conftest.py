@@ -33,6 +33,10 @@ def make_settings(**overrides: object) -> Settings:
         "data_dir": TMP,
         "database_url": os.environ.get("DATABASE_URL") or f"sqlite:///{TMP / 'records-test.db'}",
         "outbox_worker_enabled": False,
+        # Still argon2id, with a lower cost so the suite stays quick on 2 shared cores.
+        "password_hash_time_cost": 1,
+        "password_hash_memory_kib": 8192,
+        "password_hash_parallelism": 1,
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -160,3 +160,20 @@ def test_new_logins_do_not_give_more_code_tries(client, clock):
     code = last_code(client, person("camille").phone)
     r = client.post(f"/auth/login/{challenge}/verify", json={"code": code})
     assert r.status_code == 200
+
+
+def test_password_hash_is_upgraded_at_login(client, database):
+    from argon2 import PasswordHasher
+    from sqlalchemy import select
+
+    from records.models import Account
+
+    activate(client, "camille")
+    old = PasswordHasher(time_cost=2, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    with database.session() as session:
+        session.execute(select(Account)).scalar_one().password_hash = old
+        session.commit()
+    login(client, "camille")
+    with database.session() as session:
+        stored = session.execute(select(Account)).scalar_one().password_hash
+    assert stored != old and stored.startswith("$argon2id$") and ",t=1," in stored
