@@ -4,6 +4,7 @@ validation that counts failures and offers help or a human after two in a row.""
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -57,7 +58,7 @@ def conversation(tracker: Tracker) -> str:
     return tracker.sender_id
 
 
-class RecordsAction(Action):
+class RecordsAction(Action, ABC):
     """An action that reads or changes the logged-in user's record through records.
 
     Subclasses implement `act`; records errors and outages become easy-to-read answers here,
@@ -68,8 +69,9 @@ class RecordsAction(Action):
     # Actions that run after a form stay silent when logged out: the form already said so.
     after_form = False
 
-    def name(self) -> str:  # pragma: no cover - every subclass names itself
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> str:
+        """Every concrete action names itself; the action server skips abstract ones."""
 
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -106,8 +108,9 @@ class CountingFormValidation(FormValidationAction):
     needs_login = True
     logged_out_response = "utter_login_first"
 
-    def name(self) -> str:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def name(self) -> str:
+        """validate_<form>"""
 
     def accept(self, tracker: Tracker, slot: str, value: Any, **others: Any) -> dict[str, Any]:
         failures = dict(tracker.get_slot(FAILURES_SLOT) or {})

@@ -30,9 +30,6 @@ IDENTIFIER = re.compile(r"^[a-z0-9]{8,100}$")
 class ChildFormValidation(CountingFormValidation):
     form = ""
 
-    def name(self) -> str:
-        return f"validate_{self.form}"
-
     async def before_validation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -71,9 +68,15 @@ class ChildFormValidation(CountingFormValidation):
 class ValidateChildForm(ChildFormValidation):
     form = "child_form"
 
+    def name(self) -> str:
+        return "validate_child_form"
+
 
 class ValidateShareChildForm(ChildFormValidation):
     form = "share_child_form"
+
+    def name(self) -> str:
+        return "validate_share_child_form"
 
     def validate_other_parent_identifier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -96,9 +96,6 @@ def match_choice(value: Any, items: list[dict[str, str]]) -> dict[str, str] | No
 class ChoiceFormValidation(CountingFormValidation):
     form = ""
 
-    def name(self) -> str:
-        return f"validate_{self.form}"
-
     async def before_validation(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
@@ -135,21 +132,36 @@ class ChoiceFormValidation(CountingFormValidation):
 class ValidateCancelAppointmentForm(ChoiceFormValidation):
     form = "cancel_appointment_form"
 
+    def name(self) -> str:
+        return "validate_cancel_appointment_form"
+
 
 class ValidateHideDocumentForm(ChoiceFormValidation):
     form = "hide_document_form"
+
+    def name(self) -> str:
+        return "validate_hide_document_form"
 
 
 class ValidateShowDocumentForm(ChoiceFormValidation):
     form = "show_document_form"
 
+    def name(self) -> str:
+        return "validate_show_document_form"
+
 
 class ValidateBlockForm(ChoiceFormValidation):
     form = "block_form"
 
+    def name(self) -> str:
+        return "validate_block_form"
+
 
 class ValidateAllowForm(ChoiceFormValidation):
     form = "allow_form"
+
+    def name(self) -> str:
+        return "validate_allow_form"
 
 
 def chosen_label(tracker: Tracker) -> str:

@@ -120,3 +120,11 @@ def test_dates_in_full_words() -> None:
     assert parse_when("bonjour", now) == (None, False)
     assert parse_birth_date("12/03/1958").isoformat() == "1958-03-12"
     assert parse_birth_date("demain") is None
+
+
+def test_the_action_server_serves_exactly_the_domain_actions(domain: dict[str, Any]) -> None:
+    from rasa_sdk.executor import ActionExecutor
+
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert sorted(executor.actions) == sorted(domain["actions"])
