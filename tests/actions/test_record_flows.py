@@ -83,7 +83,8 @@ async def test_an_appointment_is_created_listed_and_cancelled(
     items = [m for m in messages if m["response"].startswith("utter_appointment_item")]
     assert any(m["when"] == format_datetime(when) and m["who"] == "vous" for m in items)
 
-    await choose(karim, ValidateCancelAppointmentForm(), "cancel_appointment_form", "dentiste")
+    label = f"{format_datetime(when)}, le dentiste"
+    await choose(karim, ValidateCancelAppointmentForm(), "cancel_appointment_form", label)
     messages, _ = await karim.run(ActionCancelAppointment())
     assert responses(messages) == ["utter_appointment_cancelled"]
     left = records_service.call(
