@@ -57,6 +57,7 @@ class Action(str, Enum):
     CONSENT_OCCUPATIONAL = "consent_occupational"  # let the médecin du travail in
     SHARE_CHILD = "share_child"  # share a child's profile with the second parent
     EXPORT = "export"
+    ADMIN_BLOCK = "admin_block"  # an administrator professional blocks another professional
 
 
 class Outcome(str, Enum):
@@ -335,6 +336,13 @@ def _decide_professional(
         if action is Action.MESSAGE_REPLY and not thread.open:
             return _forbid("thread_closed")
         return _allow()
+    if action is Action.ADMIN_BLOCK:
+        # Administrators named by the person may block other professionals (§3.4).
+        if care.blocked:
+            return _forbid("professional_blocked", log=True)
+        if not care.administrator:
+            return _forbid("administrators_only", log=True)
+        return _allow(log=True)
     if action is not Action.READ:
         return _forbid("patients_only", log=True)
     if care.blocked:

@@ -87,6 +87,7 @@ RECORD_ERRORS: dict[str, str] = {
     "not_a_child": "Vous pouvez partager seulement le profil d'un enfant mineur.",
     "professionals_only": "Seul un professionnel de santé fait cette action.",
     "patients_only": "Seule la personne décide de cela.",
+    "administrators_only": "Seuls les médecins choisis par la personne peuvent bloquer un accès.",
     "emergency_not_for_occupational": "Le médecin du travail a seulement l'accès normal.",
     "emergency_reason_required": "Écrivez la raison de l'accès en urgence.",
     "emergency_access_off": "Cette personne a fermé l'accès en urgence.",
@@ -116,6 +117,10 @@ NOTIFICATIONS: dict[str, str] = {
     "document_read": "{who} a regardé un document de votre espace santé {when}.",
     "document_added": "{who} a ajouté un document dans votre espace santé {when}.",
     "entry_added": "{who} a ajouté une information dans votre espace santé {when}.",
+    "professional_blocked_by_admin": (
+        "{who} a bloqué l'accès d'un professionnel à votre espace santé {when}.\n"
+        "Vous pouvez changer cela dans votre espace santé."
+    ),
     "emergency_access": (
         "{who} a ouvert votre espace santé en urgence {when}.\n"
         "Vous pouvez voir la raison dans votre espace santé."

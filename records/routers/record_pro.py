@@ -16,6 +16,7 @@ from records.deps import get_db
 from records.errors import AppError
 from records.models import (
     CATEGORIES,
+    CareTeamLink,
     Document,
     EmergencyContact,
     HealthEntry,
@@ -29,6 +30,7 @@ from records.policy import Caller
 from records.routers.record_deps import record_caller
 from records.schemas.record import (
     DocumentOut,
+    Done,
     EmergencyIn,
     EmergencyOut,
     HealthEntryIn,
@@ -41,7 +43,7 @@ from records.schemas.record import (
     VaccinationIn,
 )
 from records.services import record_views as views
-from records.services.record_access import Granted, check, notify, settings_of
+from records.services.record_access import Granted, care_link, check, notify, settings_of
 from records.storage import UploadRejected, check_upload, get_storage
 
 router = APIRouter(tags=["record (professional)"])
@@ -276,6 +278,32 @@ def emergency(
     )
     session.commit()
     return out
+
+
+@router.post("/patients/{person_id}/professionals/{professional_id}/block", response_model=Done)
+def block_professional(
+    person_id: str,
+    professional_id: str,
+    caller: Caller = Depends(record_caller),
+    session: Session = Depends(get_db),
+):
+    """An administrator professional blocks another professional for this person."""
+    other = session.get(Professional, professional_id)
+    if other is None or other.id == caller.professional_id:
+        check(session, caller, Action.READ, None, realm=REALM)
+        raise AppError("not_found", 404)
+    check(
+        session, caller, Action.ADMIN_BLOCK, person_id, realm=REALM, log_action="block_professional"
+    )
+    link = care_link(session, person_id, other.id)
+    now = clock.now()
+    if link is None:
+        link = CareTeamLink(person_id=person_id, professional_id=other.id, updated_at=now)
+        session.add(link)
+    link.blocked_at = link.blocked_at or now
+    link.updated_at = now
+    session.commit()
+    return Done()
 
 
 # --- messaging --------------------------------------------------------------------------

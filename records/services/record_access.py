@@ -221,6 +221,7 @@ NOTIFY_TEMPLATE = {
     "add_entry": "entry_added",
     "add_vaccination": "entry_added",
     "emergency": "emergency_access",
+    "block_professional": "professional_blocked_by_admin",
 }
 
 

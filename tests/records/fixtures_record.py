@@ -175,6 +175,7 @@ def build_world(session, settings: Settings) -> World:
         "pro_dentist": "dentiste",
         "pro_admin": "medecin_generaliste",
         "pro_work": "medecin_du_travail",
+        "pro_target": "kine",  # a professional others act upon; never a caller
     }
     for key, profession in pros.items():
         _professional(session, w, key, profession)

@@ -114,6 +114,22 @@ CASES = {
         403,
         "refused_read_record",
     ),
+    "admin_block": (
+        "pro_admin",
+        "POST",
+        "/patients/{p}/professionals/{t}/block",
+        {},
+        200,
+        "block_professional",
+    ),
+    "refused_block": (
+        "pro_authorised",
+        "POST",
+        "/patients/{p}/professionals/{t}/block",
+        {},
+        403,
+        "refused_block_professional",
+    ),
     "refused_agent": ("agent", "GET", "/patients/{p}/profile", {}, 403, "refused_read_profile"),
 }
 
@@ -127,6 +143,7 @@ def test_one_log_entry_and_one_notification(name, rclient, world, database, stor
         "d": doc_for(database, storage, world),
         "dir": doc_for(database, storage, world, category="DIR_ANT"),
         "hidden": doc_for(database, storage, world, hidden=True),
+        "t": world.ids["pro_target"],
     }
     before = counts(database, owner)
     r = rclient.request(method, url.format(**ids), headers=world.headers(caller), **kwargs)

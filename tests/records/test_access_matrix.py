@@ -140,6 +140,10 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/patients/{person_id}/vaccinations"): pro_route(OK, OK, OK, OK, 403),
     ("POST", "/patients/{person_id}/emergency"): pro_route(OK, 403, OK, OK, 403),
     ("POST", "/patients/{person_id}/threads"): pro_route(OK, OK, OK, OK, 403),
+    # Only an administrator professional blocks another professional.
+    ("POST", "/patients/{person_id}/professionals/{professional_id}/block"): pro_route(
+        403, 403, 403, OK, 403
+    ),
     # Threads belong to the authorised professional who started them.
     ("POST", "/threads/{thread_id}/messages"): pro_route(OK, 404, 404, 404, 403),
     ("POST", "/threads/{thread_id}/close"): pro_route(OK, 404, 404, 404, 403),
@@ -255,6 +259,10 @@ def _patient(s, w: World, caller: str, st) -> dict[str, str]:
     return {"person_id": w.ids["owner"]}
 
 
+def _patient_and_professional(s, w: World, caller: str, st) -> dict[str, str]:
+    return {"person_id": w.ids["owner"], "professional_id": w.ids["pro_target"]}
+
+
 def factory_for(path: str) -> Callable:
     if path.startswith("/me/appointments/"):
         return _appointment
@@ -278,6 +286,8 @@ def factory_for(path: str) -> Callable:
         return _my_thread
     if path.startswith("/threads/"):
         return _pro_thread
+    if path.startswith("/patients/{person_id}/professionals/"):
+        return _patient_and_professional
     if path.startswith("/patients/"):
         return _patient
     raise AssertionError(f"no object factory for {path}")

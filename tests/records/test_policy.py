@@ -288,3 +288,14 @@ def test_realms_keep_each_side_to_its_routes():
     assert decide(INSURER, Action.READ, subj(), realm="patient").code == "excluded_organisation"
     assert decide(ANON, Action.READ, subj(), realm="patient").status == 401
     assert decide(DOCTOR, Action.READ, subj(), realm="professional").allowed
+
+
+def test_only_administrators_block_other_professionals():
+    admin = subj(care=CareLink(authorised=True, administrator=True))
+    d = decide(DOCTOR, Action.ADMIN_BLOCK, admin)
+    assert d.allowed and d.log
+    d = decide(DOCTOR, Action.ADMIN_BLOCK, subj())
+    assert (d.status, d.code, d.log) == (403, "administrators_only", True)
+    blocked_admin = subj(care=CareLink(administrator=True, blocked=True))
+    assert decide(DOCTOR, Action.ADMIN_BLOCK, blocked_admin).status == 403
+    assert decide(PATIENT, Action.ADMIN_BLOCK, subj()).status == 403
