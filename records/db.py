@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -43,10 +42,6 @@ class Database:
 
     def session(self) -> Session:
         return self.sessionmaker()
-
-    def session_scope(self) -> Iterator[Session]:
-        with self.sessionmaker() as session:
-            yield session
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -4,6 +4,7 @@ professional API key, helpline agent, the assistant with a conversation, exclude
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from fastapi import Depends, Request
 from sqlalchemy import select
@@ -41,7 +42,9 @@ def _client_key(request: Request) -> str:
     return "ip:" + (request.client.host if request.client else "unknown")
 
 
-def _person_caller(session: Session, settings: Settings, row: AuthSession, base: dict) -> Caller:
+def _person_caller(
+    session: Session, settings: Settings, row: AuthSession, base: dict[str, Any]
+) -> Caller:
     sessions.touch(session, settings, row)
     account = session.get(Account, row.account_id) if row.account_id else None
     if account is None or account.status != "active":

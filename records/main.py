@@ -19,6 +19,10 @@ from records.settings import Settings, apply_security_settings, get_settings
 
 def create_app(settings: Settings | None = None, sender: Sender | None = None) -> FastAPI:
     settings = settings or get_settings()
+    if not logging.getLogger().handlers:
+        # Under uvicorn only its own loggers have handlers: show the service's events too
+        # (they never hold secrets or personal data).
+        logging.basicConfig(format="%(levelname)s:     %(name)s: %(message)s")
     logging.getLogger("records").setLevel(settings.log_level.upper())
     apply_security_settings(settings)
 

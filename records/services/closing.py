@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from datetime import timedelta
 
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from records import clock
@@ -28,9 +29,8 @@ def register_deleter(fn: DataDeleter) -> DataDeleter:
 
 
 def _delete_assistant_links(session: Session, person_id: str) -> None:
-    account = session.query(Account).filter(Account.person_id == person_id).one_or_none()
-    if account is not None:
-        session.query(AssistantLink).filter(AssistantLink.account_id == account.id).delete()
+    account_ids = select(Account.id).where(Account.person_id == person_id)
+    session.execute(delete(AssistantLink).where(AssistantLink.account_id.in_(account_ids)))
 
 
 register_deleter(_delete_assistant_links)
