@@ -34,6 +34,7 @@ FORM_SLOTS: dict[str, list[str]] = {
     "show_document_form": ["choice", "choice_confirm", "choice_items", "document_kind"],
     "block_form": ["choice", "choice_confirm", "choice_items", "professional"],
     "allow_form": ["choice", "choice_confirm", "choice_items", "professional"],
+    "emergency_settings_form": ["choice", "choice_confirm", "choice_items"],
     "child_form": ["person", "person_id"],
     "share_child_form": ["person", "person_id", "other_parent_identifier", "choice_confirm"],
     "health_info_form": ["health_kind", "health_label"],

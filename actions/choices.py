@@ -24,6 +24,7 @@ from actions.base import (
 from actions.errors import answer_failure
 from actions.formatting import DOCUMENT_CATEGORIES, format_iso
 from actions.records_client import RecordsError, RecordsUnavailable, records
+from actions.sharing import yes_no
 
 MAX_CHOICES = 8
 
@@ -34,7 +35,10 @@ FORM_TOPICS = {
     "show_document_form": "show_document",
     "block_form": "block_professional",
     "allow_form": "allow_professional",
+    "emergency_settings_form": "emergency_setting",
 }
+# The emergency switches (SPEC §3.4), in the order of utter_choose_emergency_setting's buttons.
+EMERGENCY_SWITCHES = ["emergency_access", "samu_access", "emergency_hidden_documents"]
 
 
 def _plain(text: Any) -> str:
@@ -51,6 +55,12 @@ async def load_choices(form: str, tracker: Tracker) -> list[dict[str, str]]:
         return [
             {"id": i["id"], "label": f"{w['when']}, {w['professional']}"}
             for i, w in zip(items, labels, strict=True)
+        ]
+    if form == "emergency_settings_form":
+        settings = await records.get("/me/emergency-settings", conv)
+        # The label is the switch's state: the buttons' words live in the domain.
+        return [
+            {"id": key, "label": "on" if settings.get(key) else "off"} for key in EMERGENCY_SWITCHES
         ]
     if form in ("hide_document_form", "show_document_form"):
         category = DOCUMENT_CATEGORIES.get(tracker.get_slot("document_kind") or "")
@@ -157,6 +167,13 @@ class ValidateBlockForm(ChoiceFormValidation):
         return "validate_block_form"
 
 
+class ValidateEmergencySettingsForm(ChoiceFormValidation):
+    form = "emergency_settings_form"
+
+    def name(self) -> str:
+        return "validate_emergency_settings_form"
+
+
 class ValidateAllowForm(ChoiceFormValidation):
     form = "allow_form"
 
@@ -181,6 +198,9 @@ class ActionAskChoice(Action):
     ) -> list[EventType]:
         form = tracker.active_loop.get("name", "") if tracker.active_loop else ""
         items = tracker.get_slot("choice_items") or []
+        if form == "emergency_settings_form":
+            dispatcher.utter_message(response="utter_choose_emergency_setting")
+            return []
         buttons = [
             {"title": item["label"], "payload": f'/inform{{"choice":"{number}"}}'}
             for number, item in enumerate(items, start=1)
@@ -199,6 +219,15 @@ class ActionAskChoiceConfirm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         form = tracker.active_loop.get("name", "") if tracker.active_loop else ""
+        if form == "emergency_settings_form":
+            switch = tracker.get_slot("choice")
+            current = next(
+                (i["label"] for i in tracker.get_slot("choice_items") or [] if i["id"] == switch),
+                "on",
+            )
+            target = "off" if current == "on" else "on"
+            dispatcher.utter_message(response=f"utter_confirm_{switch}_{target}")
+            return []
         if form == "share_child_form":
             dispatcher.utter_message(
                 response="utter_confirm_share_child",
@@ -280,3 +309,37 @@ class ActionAllowProfessional(ChoiceSubmit):
 
     def name(self) -> str:
         return "action_allow_professional"
+
+
+class ActionChangeEmergencySetting(RecordsAction):
+    """Turn one emergency switch the other way, then say how the three are now."""
+
+    after_form = True
+
+    def name(self) -> str:
+        return "action_change_emergency_setting"
+
+    async def cleanup(self, tracker: Tracker) -> list[EventType]:
+        return clear_slots(FORM_SLOTS["emergency_settings_form"])
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        confirmed, switch = tracker.get_slot("choice_confirm"), tracker.get_slot("choice")
+        if confirmed is False:
+            dispatcher.utter_message(response="utter_nothing_changed")
+        if confirmed is not True or switch not in EMERGENCY_SWITCHES:
+            return []
+        conv = conversation(tracker)
+        settings = await records.get("/me/emergency-settings", conv)
+        body = {key: bool(settings.get(key)) for key in EMERGENCY_SWITCHES}
+        body[switch] = not body[switch]
+        changed = await records.put("/me/emergency-settings", conv, body)
+        dispatcher.utter_message(response="utter_emergency_setting_changed")
+        dispatcher.utter_message(
+            response="utter_emergency_switches",
+            emergency=yes_no(changed.get("emergency_access")),
+            samu=yes_no(changed.get("samu_access")),
+            hidden=yes_no(changed.get("emergency_hidden_documents")),
+        )
+        return []

@@ -151,3 +151,33 @@ async def test_a_hidden_document_is_no_longer_visible_to_the_professional(
     messages, _ = await karim.run(ActionHideDocument())
     assert responses(messages) == ["utter_document_hidden"]
     assert title not in dentist_titles()
+
+
+async def test_an_emergency_switch_changes_in_records(
+    karim: Conversation, records_service: Records
+) -> None:
+    from actions.choices import (
+        ActionAskChoiceConfirm,
+        ActionChangeEmergencySetting,
+        ValidateEmergencySettingsForm,
+    )
+
+    def samu() -> bool:
+        got = records_service.call("GET", "/me/emergency-settings", conversation=karim.sender_id)
+        return bool(got.json()["samu_access"])
+
+    before = samu()
+    form = ValidateEmergencySettingsForm()
+    karim.user("/emergency_info", intent="emergency_info")
+    await karim.form(form, "emergency_settings_form", None)
+    karim.user('/inform{"choice":"2"}', choice="2")
+    await karim.form(form, "emergency_settings_form", "choice")
+    assert karim.slots["choice"] == "samu_access"
+    messages, _ = await karim.run(ActionAskChoiceConfirm())
+    assert responses(messages) == [f"utter_confirm_samu_access_{'off' if before else 'on'}"]
+    karim.user("/affirm", intent="affirm", choice_confirm=True)
+    await karim.form(form, "emergency_settings_form", "choice_confirm")
+    karim.active_loop = None
+    messages, _ = await karim.run(ActionChangeEmergencySetting())
+    assert responses(messages) == ["utter_emergency_setting_changed", "utter_emergency_switches"]
+    assert samu() is (not before)

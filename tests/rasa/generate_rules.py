@@ -30,10 +30,13 @@ RECORD_FLOWS: dict[str, tuple[list[str], str | None, list[str]]] = {
     "add_health_info": ([], "health_info_form", ["action_add_health_info"]),
     "emergency_contact": ([], "emergency_contact_form", ["action_add_emergency_contact"]),
     "emergency_info": (["action_emergency_info"], None, []),
+    "emergency_settings": ([], "emergency_settings_form", ["action_change_emergency_setting"]),
     "read_messages": (["action_read_messages"], None, []),
     "close_account": ([], "close_account_form", ["action_close_account"]),
     "ask_privacy": (["utter_privacy", "utter_privacy_never", "action_sharing_summary"], None, []),
 }
+# Flows started by a button: an intent with an entity (not an intent of their own).
+ENTITY_TRIGGERS = {"emergency_settings": ("emergency_info", "choice", "settings")}
 ACCOUNT_FORMS = {
     "activation_form": ["action_activation_ask_code"],
     "activation_details_form": ["action_activation_ask_password"],
@@ -74,6 +77,14 @@ def record_rules() -> str:
     rules = []
     for intent, (before, form, _after) in RECORD_FLOWS.items():
         steps = [f"      - intent: {intent}", *_steps(before)]
+        if intent in ENTITY_TRIGGERS:
+            trigger_intent, entity, value = ENTITY_TRIGGERS[intent]
+            steps = [
+                f"      - intent: {trigger_intent}",
+                "        entities:",
+                f"          - {entity}: {value}",
+                *_steps(before),
+            ]
         if form:
             steps += _form_start(form)
         rules.append(_rule(intent, steps))
