@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from records import clock
@@ -49,24 +49,48 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
+# How long a worker owns a message it is sending; after that another worker may retry it
+# (at-least-once delivery when a worker dies mid-send).
+CLAIM_LEASE = timedelta(seconds=120)
+
+
+def _claim(session: Session, now: datetime) -> OutboxMessage | None:
+    """Take the oldest due message for this worker. The conditional update lets exactly one
+    worker win a message, on SQLite as on PostgreSQL, without holding a lock while sending."""
+    while True:
+        candidate = session.execute(
+            select(OutboxMessage.id, OutboxMessage.attempts)
+            .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
+            .order_by(OutboxMessage.created_at, OutboxMessage.id)
+            .limit(1)
+        ).first()
+        if candidate is None:
+            return None
+        won = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == candidate.id,
+                OutboxMessage.status == "pending",
+                OutboxMessage.attempts == candidate.attempts,
+            )
+            .values(attempts=candidate.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+        ).rowcount
+        session.commit()
+        if won == 1:
+            return session.get(OutboxMessage, candidate.id, populate_existing=True)
+
+
 def deliver_pending(db: Database, sender: Sender, settings: Settings, limit: int = 100) -> int:
-    """Deliver the messages that are due, one transaction each. Safe with several workers:
-    on PostgreSQL a row being sent is locked and skipped by the others. Returns how many
-    messages were sent."""
+    """Deliver the messages that are due. Several workers (replicas) may run at once: each
+    message is claimed by one of them, sent outside any transaction, then marked. Returns how
+    many messages were sent."""
     sent = 0
     for _ in range(limit):
         with db.session() as session:
             now = clock.now()
-            message = session.execute(
-                select(OutboxMessage)
-                .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.created_at, OutboxMessage.id)
-                .limit(1)
-                .with_for_update(skip_locked=True)
-            ).scalar_one_or_none()
+            message = _claim(session, now)
             if message is None:
                 return sent
-            message.attempts += 1
             try:
                 sender.send(message)
             except SendError as exc:

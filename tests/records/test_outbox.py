@@ -237,3 +237,52 @@ def test_dev_outbox_is_not_mounted_in_production():
 def test_production_requires_real_secrets():
     with pytest.raises(ValueError):
         make_settings(environment="production")
+
+
+class SlowRecordingSender:
+    """Records every send; slow enough that two workers overlap."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.lock = threading.Lock()
+
+    def send(self, message) -> None:
+        time.sleep(0.01)
+        with self.lock:
+            self.sent.append(message.id)
+
+
+def test_two_workers_send_each_message_once(database, db, settings):
+    with database.session() as session:
+        for i in range(30):
+            outbox.enqueue(session, "sms", f"+336123456{i:02d}", "space_created")
+        session.commit()
+    sender = SlowRecordingSender()
+    counts: list[int] = []
+    workers = [
+        threading.Thread(
+            target=lambda: counts.append(outbox.deliver_pending(database, sender, settings))
+        )
+        for _ in range(2)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert sorted(sender.sent) == sorted(set(sender.sent))  # nobody got a message twice
+    assert len(sender.sent) == 30 and sum(counts) == 30
+    assert {m.status for m in _messages(database)} == {"sent"}
+
+
+def test_a_message_left_by_a_dead_worker_is_sent_again(database, db, clock, settings):
+    with database.session() as session:
+        outbox.enqueue(session, "sms", "+33612345612", "space_created")
+        session.commit()
+    with database.session() as session:
+        assert outbox._claim(session, clock.now()) is not None  # the worker dies here
+    sender = SlowRecordingSender()
+    assert outbox.deliver_pending(database, sender, settings) == 0  # still leased
+    clock.advance(seconds=121)
+    assert outbox.deliver_pending(database, sender, settings) == 1
+    [message] = _messages(database)
+    assert message.status == "sent" and message.attempts == 2
