@@ -10,7 +10,7 @@ import re
 import unicodedata
 from typing import Any
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -206,6 +206,40 @@ class ValidateActivationForm(CountingFormValidation):
         except RecordsUnavailable as error:
             return self.failure(dispatcher, tracker, "channel", error)
         return self.accept(tracker, "channel", channel, activation_step=sent.get("step", "code"))
+
+
+def _known_contacts(tracker: Tracker) -> str:
+    """Which contacts records knows: "", "_sms_only" or "_email_only" (response suffix)."""
+    sms, email = tracker.get_slot("contact_sms"), tracker.get_slot("contact_email")
+    if sms and not email:
+        return "_sms_only"
+    if email and not sms:
+        return "_email_only"
+    return ""
+
+
+class ActionAskActivationChannel(Action):
+    """SMS or mail, showing the masked contacts records knows (only those)."""
+
+    def name(self) -> str:
+        return "action_ask_activation_form_channel"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response=f"utter_ask_channel{_known_contacts(tracker)}")
+        return []
+
+
+class ActionAskContactsOk(Action):
+    def name(self) -> str:
+        return "action_ask_contacts_ok"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response=f"utter_ask_contacts_ok{_known_contacts(tracker)}")
+        return []
 
 
 class ActionActivationAskCode(RecordsAction):

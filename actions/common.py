@@ -79,9 +79,8 @@ class ActionRepeat(Action):
             return []
         for event in reversed(last_turn):
             data = event.get("data") or {}
+            # A repeated secret request stays one: the next input goes to the gateway, not here.
             custom = data.get("custom")
-            if isinstance(custom, dict) and "secret_input" in custom:
-                custom = None  # repeating must not reopen a secret field by surprise
             dispatcher.utter_message(
                 text=event.get("text"),
                 buttons=data.get("buttons") or [],

@@ -128,3 +128,18 @@ def test_the_action_server_serves_exactly_the_domain_actions(domain: dict[str, A
     executor = ActionExecutor()
     executor.register_package("actions")
     assert sorted(executor.actions) == sorted(domain["actions"])
+
+
+async def test_only_known_contacts_are_offered(domain: dict[str, Any]) -> None:
+    from actions.account import ActionAskActivationChannel, ActionAskContactsOk
+
+    conv = Conversation(domain)
+    conv.slots.update(contact_sms="06 •• •• •• 12", contact_email=None)
+    messages, _ = await conv.run(ActionAskActivationChannel())
+    assert responses(messages) == ["utter_ask_channel_sms_only"]
+    conv.slots.update(contact_sms=None, contact_email="p•••@example.org")
+    messages, _ = await conv.run(ActionAskContactsOk())
+    assert responses(messages) == ["utter_ask_contacts_ok_email_only"]
+    conv.slots.update(contact_sms="06 •• •• •• 12")
+    messages, _ = await conv.run(ActionAskActivationChannel())
+    assert responses(messages) == ["utter_ask_channel"]
