@@ -107,7 +107,6 @@ RECORD_ERRORS: dict[str, str] = {
     "appointment_in_past": "Choisissez une date à venir.",
     "invalid_channel": "Choisissez SMS, mail ou Telegram.",
     "not_a_minor": "Cette action concerne seulement les enfants mineurs.",
-    "no_growth_data": "Il faut au moins une mesure de poids ou de taille.",
 }
 
 # Notifications to the person (SMS, email, Telegram), through the outbox.

@@ -409,3 +409,103 @@ def test_parents_lose_access_at_18(rclient, world, clock):
     )
     people = rclient.get("/me/people", headers=h).json()
     assert [p["relation"] for p in people] == ["self"]
+
+
+# --- routes that take a person id in the query or the body ---------------------------------
+
+
+def _schema_properties(spec: dict, body: dict | None) -> set[str]:
+    if not body:
+        return set()
+    for media in body.get("content", {}).values():
+        schema = media.get("schema", {})
+        ref = schema.get("$ref")
+        if ref:
+            schema = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+        return set(schema.get("properties", {}))
+    return set()
+
+
+def routes_with_person_id(app) -> dict[tuple[str, str], str]:
+    """(method, path) → where the person id goes: "query" or "body"."""
+    spec = app.openapi()
+    found = {}
+    for path, item in spec["paths"].items():
+        if "{" in path:
+            continue  # covered by the path matrix above
+        for method, op in item.items():
+            if "person_id" in {p["name"] for p in op.get("parameters", [])}:
+                found[(method.upper(), path)] = "query"
+            elif "person_id" in _schema_properties(spec, op.get("requestBody")):
+                found[(method.upper(), path)] = "body"
+    return found
+
+
+PERSON_ROUTES = {
+    ("GET", "/me/appointments"): None,
+    ("POST", "/me/appointments"): {
+        "json": {"professional_kind": "dentiste", "starts_at": "2030-01-15T10:30:00+01:00"}
+    },
+    ("GET", "/me/documents"): None,
+    ("POST", "/me/documents"): {
+        "files": {"file": ("note.txt", b"Une note", "text/plain")},
+        "data": {"title": "Note", "category": "AUTR_DOC"},
+    },
+    ("GET", "/me/professionals"): None,
+    ("GET", "/me/sharing-summary"): None,
+    ("GET", "/me/sharing-settings"): None,
+    ("PUT", "/me/sharing-settings"): {"json": {"hide_all": False}},
+    ("GET", "/me/emergency-settings"): None,
+    ("PUT", "/me/emergency-settings"): {
+        "json": {"emergency_access": True, "samu_access": True, "emergency_hidden_documents": False}
+    },
+    ("GET", "/me/emergency-summary"): None,
+    ("GET", "/me/profile"): None,
+    ("POST", "/me/health-entries"): {"json": {"kind": "allergy", "label": "Pollen"}},
+    ("GET", "/me/emergency-contacts"): None,
+    ("POST", "/me/emergency-contacts"): {
+        "json": {"name": "Ami", "phone": "06 12 34 56 78", "relation": "ami"}
+    },
+    ("GET", "/me/vaccinations"): None,
+    ("POST", "/me/vaccinations"): {"json": {"code": "ror_1", "date": "2026-11-01"}},
+    ("GET", "/me/recommendations"): None,
+    ("GET", "/me/access-log"): None,
+    ("GET", "/me/messages"): None,
+    ("GET", "/me/export/fhir"): None,
+    ("GET", "/me/export/vaccination-certificate"): None,
+    ("GET", "/me/export/growth-chart"): None,
+}
+
+
+def test_every_route_with_a_person_id_has_a_matrix_entry(app):
+    found = set(routes_with_person_id(app))
+    assert found == set(PERSON_ROUTES), (
+        f"missing: {sorted(found - set(PERSON_ROUTES))}, "
+        f"stale: {sorted(set(PERSON_ROUTES) - found)}"
+    )
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(PERSON_ROUTES), ids=lambda v: str(v))
+def test_person_id_matrix(method, path, rclient, world, app):
+    where = routes_with_person_id(app)[(method, path)]
+    expected_table = me_default()
+    failures = []
+    for caller in CALLERS:
+        person_id = world.ids[_target(caller)]
+        kwargs = {
+            k: (dict(v) if isinstance(v, dict) else v)
+            for k, v in (PERSON_ROUTES[(method, path)] or {}).items()
+        }
+        if where == "query":
+            kwargs["params"] = {"person_id": person_id}
+        elif "json" in kwargs:
+            kwargs["json"] = {**kwargs["json"], "person_id": person_id}
+        else:
+            kwargs["data"] = {**kwargs["data"], "person_id": person_id}
+        response = rclient.request(method, path, headers=world.headers(caller), **kwargs)
+        expected = expected_table[caller]
+        got = response.status_code
+        ok = 200 <= got < 300 if expected == OK else got == expected
+        if not ok:
+            failures.append(f"{caller}: expected {expected}, got {got} {response.text[:120]}")
+    assert not failures, f"{method} {path}\n" + "\n".join(failures)
