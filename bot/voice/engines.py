@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from gtts import gTTS, gTTSError
 
 log = logging.getLogger(__name__)
+# gTTS logs every argument, the text included, at DEBUG: an answer can hold health data.
+logging.getLogger("gtts").setLevel(logging.INFO)
 
 
 class EngineUnavailable(Exception):

@@ -2,6 +2,7 @@
 and the automatic fall back to espeak-ng when Google cannot be reached."""
 
 import asyncio
+import logging
 import time
 from pathlib import Path
 
@@ -56,6 +57,17 @@ def test_real_google_url_is_kept_without_override() -> None:
         "http://h:1/_/TranslateWebserverUi/data/batchexecute"
     )
     assert request.body == routed._prepare_requests()[0].body  # same payload
+
+
+async def test_gtts_path_logs_no_text(
+    tmp_path: Path, fake_google: FakeGoogle, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # everything, as a gateway run with DEBUG would log
+    text = "Madame Durand, votre rendez-vous est le 03/12/2026."
+    path = await service(tmp_path, "gtts", fake_google.url).audio_for(text, "mp3")
+    assert path.stem in caplog.text
+    for secret in ("Durand", "trois décembre", "rendez-vous"):
+        assert secret not in caplog.text
 
 
 async def test_gtts_slow_option(tmp_path: Path, fake_google: FakeGoogle) -> None:
