@@ -94,3 +94,26 @@ def test_code_sends_are_limited(client, clock):
     r = client.post(f"/activations/{aid}/code", json={"channel": "sms"})
     assert r.status_code == 429 and error_code(r) == "too_many_codes"
     assert len(outbox(client, person("camille").phone)) == 5
+
+
+def test_a_new_final_code_can_be_asked(client):
+    from records_helpers import PASSWORD, to_credentials
+
+    demo = person("camille")
+    aid = to_credentials(client, "camille")
+    client.post(
+        f"/activations/{aid}/credentials",
+        json={"identifier": "camille1985", "password": PASSWORD, "channel": "sms"},
+    )
+    first = last_code(client, demo.phone)
+    r = client.post(f"/activations/{aid}/code", json={"channel": "email"})
+    assert r.status_code == 202 and r.json() == {
+        "step": "final_code",
+        "sent_to": "c•••@example.org",
+    }
+    second = last_code(client, demo.email)
+    if first != second:
+        r = client.post(f"/activations/{aid}/confirm", json={"code": first})
+        assert error_code(r) == "wrong_code"
+    r = client.post(f"/activations/{aid}/confirm", json={"code": second})
+    assert r.status_code == 201
