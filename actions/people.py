@@ -9,7 +9,7 @@ from typing import Any
 from rasa_sdk import Tracker
 
 from actions.base import conversation
-from actions.records_client import records
+from actions.records_client import RecordsError, RecordsUnavailable, records
 
 SELF_WORDS = {"moi", "pour moi", "moi meme", "c'est pour moi", "moi-meme", "me"}
 
@@ -20,11 +20,20 @@ def _plain(text: str) -> str:
 
 
 async def load_people(tracker: Tracker) -> list[dict[str, Any]]:
-    """GET /me/people, cached on the tracker object (it lives for one request)."""
+    """GET /me/people, cached on the tracker object (it lives for one request).
+
+    A failure is cached too: a form asks for the list several times in one request, and
+    records being down must cost one timeout, not several (answer within 3 s).
+    """
     cached = getattr(tracker, "people_cache", None)
     if cached is None:
-        cached = await records.get("/me/people", conversation(tracker))
+        try:
+            cached = await records.get("/me/people", conversation(tracker))
+        except (RecordsError, RecordsUnavailable) as error:
+            cached = error
         tracker.people_cache = cached  # type: ignore[attr-defined]
+    if isinstance(cached, Exception):
+        raise cached
     return cached
 
 

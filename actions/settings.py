@@ -30,7 +30,7 @@ def load_settings() -> Settings:
     return Settings(
         records_url=os.environ.get("RECORDS_URL", "http://127.0.0.1:8000").rstrip("/"),
         service_token=token,
-        total_timeout=float(os.environ.get("RECORDS_TIMEOUT", "2.5")),
+        total_timeout=float(os.environ.get("RECORDS_TIMEOUT", "2.0")),
         connect_timeout=float(os.environ.get("RECORDS_CONNECT_TIMEOUT", "1.0")),
         retries=int(os.environ.get("RECORDS_RETRIES", "1")),
     )

@@ -96,3 +96,16 @@ async def test_the_form_keeps_its_answers_and_goes_on_when_records_is_back(
     said = responses(await conv.form(form, "activation_form", "vitale_serial"))
     assert "utter_records_down" not in said
     assert conv.slots["activation_id"]
+
+
+async def test_a_form_asking_records_several_times_still_answers_within_3_seconds(
+    karim: Conversation, silent_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from actions.appointments import ValidateAppointmentForm
+
+    point_records_at(monkeypatch, silent_server)
+    karim.user("Noah", person="Noah")
+    started = time.monotonic()
+    said = responses(await karim.form(ValidateAppointmentForm(), "appointment_form", "person"))
+    assert time.monotonic() - started < 3.0
+    assert said == ["utter_records_down"]
