@@ -176,6 +176,8 @@ def _deliver(session: Session, reminder: Reminder, person: Person) -> bool:
         # Cancelled or moved since planned: this reminder is void (the new time has its own).
         if appt is None or appt.cancelled_at is not None or appt.starts_at != reminder.target_at:
             return False
+        if reminder.channel not in appt.reminders.split(","):
+            return False  # the person no longer wants this channel
         who = appt.professional_name or PROFESSION_LABELS.get(
             appt.professional_kind, appt.professional_kind
         )

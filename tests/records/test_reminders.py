@@ -183,3 +183,23 @@ def test_recommended_send_time_is_nine_in_paris(world, database, clock):
         assert (local.hour, local.minute) == (9, 0)
         assert local.date() == date(2026, 11, 1)
         assert isinstance(r.target_at, datetime)
+
+
+def test_a_channel_taken_off_is_not_used(rclient, world, database, clock):
+    h = world.headers("owner")
+    starts = clock_module.now() + timedelta(days=2)
+    appt = rclient.post(
+        "/me/appointments",
+        headers=h,
+        json={
+            "professional_kind": "dentiste",
+            "starts_at": starts.isoformat(),
+            "reminders": ["sms", "email"],
+        },
+    ).json()
+    tick(database)
+    r = rclient.patch(f"/me/appointments/{appt['id']}", headers=h, json={"reminders": ["email"]})
+    assert r.status_code == 200 and r.json()["reminders"] == ["email"]
+    clock.advance(days=1, minutes=1)
+    tick(database)
+    assert [m.channel for m in outbox(database, "record_appointment_reminder")] == ["email"]
