@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import socket
 import ssl
-import subprocess
 import threading
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 
 import pytest
-from voice_helpers import FakeGoogle, free_port, make_handler
+from voice_helpers import FakeGoogle, free_port, make_handler, write_self_signed
 
 
 @pytest.fixture
@@ -32,11 +31,7 @@ def fake_google_tls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FakeGo
     """The same fake behind HTTPS with a self-signed certificate (gTTS sends verify=False)."""
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-         "-subj", "/CN=translate.google.fr", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
-    )  # fmt: skip
+    write_self_signed(cert, key, "translate.google.fr")
     port = free_port()
     fake = FakeGoogle(url=f"https://127.0.0.1:{port}")
     server = ThreadingHTTPServer(("127.0.0.1", port), make_handler(fake))

@@ -9,6 +9,7 @@ The fake server speaks the protocol gTTS really uses (gtts/tts.py): a form POST 
 from __future__ import annotations
 
 import base64
+import datetime
 import functools
 import json
 import re
@@ -18,6 +19,11 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 PORT_RANGE = range(18500, 18600)
 BATCHEXECUTE_PATH = "/_/TranslateWebserverUi/data/batchexecute"
@@ -51,6 +57,31 @@ def probe(path: Path) -> dict:
         "format": info["format"]["format_name"],
         "duration": float(info["format"]["duration"]),
     }
+
+
+def write_self_signed(cert: Path, key: Path, host: str) -> None:
+    """A one-day self-signed certificate for `host` (cryptography, no openssl binary needed)."""
+    private = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(private, hashes.SHA256())
+    )
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
 
 
 def mean_volume_db(path: Path) -> float:
