@@ -58,6 +58,7 @@ class Action(str, Enum):
     SHARE_CHILD = "share_child"  # share a child's profile with the second parent
     EXPORT = "export"
     ADMIN_BLOCK = "admin_block"  # an administrator professional blocks another professional
+    CHANGE = "change"  # a professional corrects a document they added
 
 
 class Outcome(str, Enum):
@@ -342,6 +343,17 @@ def _decide_professional(
             return _forbid("professional_blocked", log=True)
         if not care.administrator:
             return _forbid("administrators_only", log=True)
+        return _allow(log=True)
+    if action is Action.CHANGE:
+        if document is None:
+            return _hide(log=True)
+        if care.blocked:
+            return _forbid("professional_blocked", log=True)
+        author = document.author_professional_id == caller.professional_id
+        if is_hidden(document, subject.switches) and not (author or care.administrator):
+            return _hide("not_found", log=True)
+        if not author:
+            return _forbid("document_not_yours", log=True)
         return _allow(log=True)
     if action is not Action.READ:
         return _forbid("patients_only", log=True)

@@ -115,6 +115,7 @@ NOTIFICATIONS: dict[str, str] = {
     "record_read": "{who} a regardé votre espace santé {when}.",
     "document_read": "{who} a regardé un document de votre espace santé {when}.",
     "document_added": "{who} a ajouté un document dans votre espace santé {when}.",
+    "document_changed": "{who} a changé un document de votre espace santé {when}.",
     "entry_added": "{who} a ajouté une information dans votre espace santé {when}.",
     "professional_blocked_by_admin": (
         "{who} a bloqué l'accès d'un professionnel à votre espace santé {when}.\n"

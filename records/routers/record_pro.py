@@ -30,6 +30,7 @@ from records.policy import Caller
 from records.routers.record_deps import record_caller
 from records.schemas.record import (
     DocumentOut,
+    DocumentPatch,
     Done,
     EmergencyIn,
     EmergencyOut,
@@ -112,6 +113,40 @@ def document_content(
     doc, _ = _patient_doc(session, caller, person_id, document_id)
     session.commit()
     return Response(get_storage().get(doc.storage_key), media_type=doc.media_type)
+
+
+@router.patch("/patients/{person_id}/documents/{document_id}", response_model=DocumentOut)
+def change_document(
+    person_id: str,
+    document_id: str,
+    body: DocumentPatch,
+    caller: Caller = Depends(record_caller),
+    session: Session = Depends(get_db),
+):
+    """The professional who added a document corrects it (title, category, hidden flags)."""
+    doc = session.get(Document, document_id)
+    if doc is not None and doc.person_id != person_id:
+        doc = None
+    g = check(
+        session,
+        caller,
+        Action.CHANGE,
+        person_id,
+        document=doc,
+        realm=REALM,
+        log_action="change_document",
+    )
+    assert doc is not None
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("hidden_from_parents") and not g.subject.is_minor:
+        session.rollback()
+        raise AppError("not_a_minor", 422)
+    for field in ("title", "category", "hidden", "hidden_from_parents"):
+        if changes.get(field) is not None:
+            setattr(doc, field, changes[field])
+    doc.updated_at = clock.now()
+    session.commit()
+    return views.document_out(doc)
 
 
 @router.post("/patients/{person_id}/documents", response_model=DocumentOut, status_code=201)

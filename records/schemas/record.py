@@ -94,6 +94,13 @@ class DocumentOut(BaseModel):
     person_id: str
 
 
+class DocumentPatch(_In):
+    title: str | None = Field(None, min_length=1, max_length=200)
+    category: Category | None = None
+    hidden: bool | None = None
+    hidden_from_parents: bool | None = None
+
+
 class DeleteDocumentsIn(_In):
     ids: list[str] = Field(min_length=1, max_length=10)
 

@@ -218,6 +218,7 @@ NOTIFY_TEMPLATE = {
     "read_document": "document_read",
     "read_profile": "record_read",
     "add_document": "document_added",
+    "change_document": "document_changed",
     "add_entry": "entry_added",
     "add_vaccination": "entry_added",
     "emergency": "emergency_access",

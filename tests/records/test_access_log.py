@@ -130,6 +130,22 @@ CASES = {
         403,
         "refused_block_professional",
     ),
+    "change_document": (
+        "pro_authorised",
+        "PATCH",
+        "/patients/{p}/documents/{d}",
+        {"json": {"title": "Compte rendu corrigé"}},
+        200,
+        "change_document",
+    ),
+    "refused_change": (
+        "pro_dentist",
+        "PATCH",
+        "/patients/{p}/documents/{d}",
+        {"json": {"title": "X"}},
+        403,
+        "refused_change_document",
+    ),
     "refused_agent": ("agent", "GET", "/patients/{p}/profile", {}, 403, "refused_read_profile"),
 }
 

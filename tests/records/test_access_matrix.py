@@ -135,6 +135,8 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ("GET", "/patients/{person_id}/documents/{document_id}/content"): pro_route(
         OK, 403, 403, OK, 403
     ),
+    # Only the author corrects a document (the documents of the authorised professional).
+    ("PATCH", "/patients/{person_id}/documents/{document_id}"): pro_route(OK, 403, 403, 403, 403),
     ("GET", "/patients/{person_id}/profile"): pro_route(OK, 403, OK, OK, 403),
     ("POST", "/patients/{person_id}/health-entries"): pro_route(OK, OK, OK, OK, 403),
     ("POST", "/patients/{person_id}/vaccinations"): pro_route(OK, OK, OK, OK, 403),
@@ -305,6 +307,7 @@ def request_kwargs(method: str, path: str) -> dict:
         ("POST", "/patients/{person_id}/emergency"): {"reason": "Patient inconscient"},
         ("POST", "/patients/{person_id}/threads"): {"subject": "Résultats", "body": "Bonjour"},
         ("POST", "/threads/{thread_id}/messages"): {"body": "Suite"},
+        ("PATCH", "/patients/{person_id}/documents/{document_id}"): {"title": "Corrigé"},
     }
     if (method, path) == ("POST", "/patients/{person_id}/documents"):
         return {

@@ -299,3 +299,16 @@ def test_only_administrators_block_other_professionals():
     blocked_admin = subj(care=CareLink(administrator=True, blocked=True))
     assert decide(DOCTOR, Action.ADMIN_BLOCK, blocked_admin).status == 403
     assert decide(PATIENT, Action.ADMIN_BLOCK, subj()).status == 403
+
+
+def test_only_the_author_changes_a_document():
+    mine = DocumentFacts("CPT_REND", author_professional_id=DOCTOR.professional_id)
+    other = DocumentFacts("CPT_REND", author_professional_id="someone")
+    assert decide(DOCTOR, Action.CHANGE, subj(), mine).allowed
+    d = decide(DOCTOR, Action.CHANGE, subj(), other)
+    assert (d.status, d.code, d.log) == (403, "document_not_yours", True)
+    hidden_other = DocumentFacts("CPT_REND", hidden=True, author_professional_id="someone")
+    assert decide(DOCTOR, Action.CHANGE, subj(), hidden_other).status == 404
+    blocked = subj(care=CareLink(authorised=True, blocked=True))
+    assert decide(DOCTOR, Action.CHANGE, blocked, mine).code == "professional_blocked"
+    assert decide(PATIENT, Action.CHANGE, subj(), mine).status == 403
