@@ -12,6 +12,7 @@ import contextlib
 import json
 import logging
 import re
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -60,6 +61,7 @@ class ChatService:
         secret_router: SecretRouter,
         actions_url: str,
         retry_interval: float,
+        uncertain_grace: float = 10.0,
     ) -> None:
         self.store = store
         self.broker = broker
@@ -67,6 +69,9 @@ class ChatService:
         self.secrets = secret_router
         self._actions_health = actions_url.rstrip("/").removesuffix("/webhook") + "/health"
         self._retry_interval = retry_interval
+        # Seconds to wait for a timed-out message to show up in Rasa's tracker before
+        # sending it again (Rasa waits on the actions, the actions on records).
+        self._uncertain_grace = uncertain_grace
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._http = httpx.AsyncClient(timeout=1.0)
 
@@ -234,14 +239,27 @@ class ChatService:
         produced: list[dict] = []
         for item in self.store.pending(conversation_id):
             conversation = self._get(conversation_id)
+            started = time.time()
             try:
-                answers = await self.rasa.send(conversation_id, item.message)
-                if not answers and not await self._actions_up():
-                    # Rasa swallows a failed custom action and answers nothing.
-                    raise RasaUnavailable("action server down")
+                answers = None
+                if item.sent_at is not None:
+                    # Rasa may have handled it after our timeout: never run an action twice.
+                    answers = await self.rasa.answers_from_tracker(
+                        conversation_id, item.message, item.sent_at
+                    )
+                    if answers is None and started - item.sent_at < self._uncertain_grace:
+                        return produced  # it may still be running: look again later
+                if answers is None:
+                    answers = await self.rasa.send(conversation_id, item.message)
+                    if not answers and not await self._actions_up():
+                        # Rasa swallows a failed custom action and answers nothing.
+                        raise RasaUnavailable("action server down")
             except RasaUnavailable as exc:
                 log.warning("conversation queued: %s", exc)
-                self.store.mark_attempt(item.id)
+                if exc.maybe_delivered:
+                    self.store.mark_attempt(item.id, sent_at=started)
+                else:
+                    self.store.mark_attempt(item.id, sent_at=item.sent_at)
                 if not conversation.outage_notified:
                     self.store.set_outage_notified(conversation_id, True)
                     body = {"text": messages.text("service_down"), "pictogram": "warning"}

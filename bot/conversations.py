@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS queue (
     message TEXT NOT NULL,
     created_at REAL NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
+    sent_at REAL,
     done_at REAL
 );
 CREATE INDEX IF NOT EXISTS queue_pending ON queue(done_at, conversation_id, id);
@@ -81,6 +82,9 @@ class QueuedMessage:
     conversation_id: str
     message: str
     attempts: int
+    # When Rasa may have received it without answering in time (a timeout): Rasa's tracker
+    # says on the next try whether it was handled, so an action never runs twice.
+    sent_at: float | None = None
 
 
 def new_conversation_id() -> str:
@@ -100,6 +104,9 @@ class ConversationStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(queue)")}
+            if "sent_at" not in columns:  # a database made before the column existed
+                self._db.execute("ALTER TABLE queue ADD COLUMN sent_at REAL")
 
     def close(self) -> None:
         with self._lock:
@@ -224,11 +231,11 @@ class ConversationStore:
     def pending(self, conversation_id: str) -> list[QueuedMessage]:
         with self._lock:
             rows = self._db.execute(
-                "SELECT id, conversation_id, message, attempts FROM queue"
+                "SELECT id, conversation_id, message, attempts, sent_at FROM queue"
                 " WHERE conversation_id = ? AND done_at IS NULL ORDER BY id",
                 (conversation_id,),
             ).fetchall()
-        return [QueuedMessage(r[0], r[1], r[2], r[3]) for r in rows]
+        return [QueuedMessage(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     def conversations_with_pending(self) -> list[str]:
         with self._lock:
@@ -237,9 +244,13 @@ class ConversationStore:
             ).fetchall()
         return [r[0] for r in rows]
 
-    def mark_attempt(self, queue_id: int) -> None:
+    def mark_attempt(self, queue_id: int, sent_at: float | None = None) -> None:
+        """Count a failed try; `sent_at` when Rasa may have received the message anyway."""
         with self._lock:
-            self._db.execute("UPDATE queue SET attempts = attempts + 1 WHERE id = ?", (queue_id,))
+            self._db.execute(
+                "UPDATE queue SET attempts = attempts + 1, sent_at = ? WHERE id = ?",
+                (sent_at, queue_id),
+            )
 
     def mark_done(self, queue_id: int) -> None:
         with self._lock:

@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             secret_router,
             settings.actions_url,
             settings.retry_interval_seconds,
+            settings.uncertain_grace_seconds,
         )
         app.state.chat = service
         app.state.voice = load_voice(settings)

@@ -8,7 +8,14 @@ import httpx
 
 
 class RasaUnavailable(Exception):
-    """Rasa did not answer in time, refused the connection or answered with a server error."""
+    """Rasa did not answer in time, refused the connection or answered with a server error.
+
+    `maybe_delivered` is True after a timeout: Rasa may still handle the message.
+    """
+
+    def __init__(self, reason: str, maybe_delivered: bool = False) -> None:
+        super().__init__(reason)
+        self.maybe_delivered = maybe_delivered
 
 
 class RasaClient:
@@ -27,6 +34,9 @@ class RasaClient:
                 f"{self._base}/webhooks/rest/webhook",
                 json={"sender": sender, "message": message},
             )
+        except httpx.TimeoutException as exc:
+            connected = not isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+            raise RasaUnavailable(type(exc).__name__, maybe_delivered=connected) from exc
         except httpx.HTTPError as exc:
             raise RasaUnavailable(type(exc).__name__) from exc
         if response.status_code >= 500 or response.status_code in (404, 408, 429):
@@ -40,6 +50,47 @@ class RasaClient:
         except ValueError as exc:
             raise RasaUnavailable("invalid JSON") from exc
         return answers if isinstance(answers, list) else []
+
+    async def answers_from_tracker(
+        self, sender: str, message: str, since: float
+    ) -> list[dict[str, Any]] | None:
+        """Rasa's answers to `message` sent at `since`, read back from the tracker.
+
+        None when the tracker shows no such message (or cannot be read): then it is safe to
+        send it again. Otherwise the bot events that followed it, as REST answers.
+        """
+        try:
+            response = await self._client.get(
+                f"{self._base}/conversations/{sender}/tracker", params={"include_events": "ALL"}
+            )
+        except httpx.HTTPError:
+            return None
+        if response.status_code != 200:
+            return None
+        try:
+            events = response.json().get("events") or []
+        except (ValueError, AttributeError):
+            return None
+        answers: list[dict[str, Any]] | None = None
+        for event in events:
+            if not isinstance(event, dict):
+                continue
+            kind = event.get("event")
+            if kind == "user":
+                if answers is not None:
+                    break  # the next user message: its answers are not ours
+                stamp = float(event.get("timestamp") or 0)
+                if event.get("text") == message and stamp >= since - 2:
+                    answers = []
+            elif kind == "bot" and answers is not None:
+                data = event.get("data") or {}
+                answer: dict[str, Any] = {"text": event.get("text")}
+                if data.get("buttons"):
+                    answer["buttons"] = data["buttons"]
+                if data.get("custom"):
+                    answer["custom"] = data["custom"]
+                answers.append(answer)
+        return answers
 
     async def is_up(self) -> bool:
         """True when Rasa's HTTP API answers and a model is loaded."""

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     records_timeout_seconds: float = 2.5
     # Pause between two tries of the queued messages while a service is down.
     retry_interval_seconds: float = 2.0
+    # After a timeout, seconds to look for the message in Rasa's tracker before sending it again.
+    uncertain_grace_seconds: float = 10.0
     # Seconds between two keep-alive comments on a server-sent events stream.
     sse_keepalive_seconds: float = 15.0
 

@@ -28,6 +28,7 @@ class GatewayRig:
             records_url=self.records_server.url,
             actions_url=self.rasa_server.url + "/webhook",
             retry_interval_seconds=0.3,
+            uncertain_grace_seconds=6.0,
             sse_keepalive_seconds=1.0,
             voice_engine="espeak",
         )

@@ -70,11 +70,13 @@ class FakeRasa:
     /health (the gateway asks it when Rasa answers nothing)."""
 
     received: list[tuple[str, str]] = field(default_factory=list)
+    events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     delay: float = 0.0
     actions_up: bool = True
 
     def reset(self) -> None:
         self.received.clear()
+        self.events.clear()
         self.delay = 0.0
         self.actions_up = True
 
@@ -135,8 +137,20 @@ class FakeRasa:
             if self.delay:
                 await asyncio.sleep(self.delay)
             self.received.append((sender, message))
-            answers = [{"recipient_id": sender, **a} for a in self.answer(message)]
-            return JSONResponse(answers)
+            events = self.events.setdefault(sender, [])
+            events.append({"event": "user", "text": message, "timestamp": time.time()})
+            answers = self.answer(message)
+            for answer in answers:  # the tracker keeps what the bot said, as Rasa's does
+                data = {k: v for k, v in answer.items() if k != "text"}
+                events.append(
+                    {
+                        "event": "bot",
+                        "text": answer.get("text"),
+                        "data": data,
+                        "timestamp": time.time(),
+                    }
+                )
+            return JSONResponse([{"recipient_id": sender, **a} for a in answers])
 
         @app.get("/status")
         async def status() -> dict[str, str]:
@@ -144,8 +158,7 @@ class FakeRasa:
 
         @app.get("/conversations/{sender}/tracker")
         async def tracker(sender: str) -> dict[str, Any]:
-            events = [{"event": "user", "text": m} for s, m in self.received if s == sender]
-            return {"sender_id": sender, "events": events}
+            return {"sender_id": sender, "events": self.events.get(sender, [])}
 
         @app.get("/health")
         async def health() -> JSONResponse:

@@ -64,6 +64,22 @@ def test_slow_rasa_gives_the_failure_message_within_3_seconds(rig) -> None:
     rig.rasa.delay = 0
 
 
+def test_timed_out_message_is_read_back_from_the_tracker_not_sent_twice(rig) -> None:
+    cid = rig.new_conversation()
+    rig.rasa.delay = 3.5  # Rasa answers, but after the gateway gave up (2.5 s)
+    out = rig.say(cid, "lent")
+    assert out["queued"] is True
+    assert out["messages"][0]["text"] == messages.text("service_down")
+    rig.rasa.delay = 0
+    wait_for(lambda: "Vous avez écrit : lent" in [m["text"] for m in history(rig, cid)])
+    # Rasa handled it once: the retry took the answer from the tracker instead of resending.
+    time.sleep(1)
+    assert rig.rasa.messages_for(cid) == ["lent"]
+    texts = [m["text"] for m in history(rig, cid)]
+    assert texts.count("Vous avez écrit : lent") == 1
+    assert messages.text("service_back") in texts
+
+
 def test_action_server_down_is_a_failure_too(rig) -> None:
     cid = rig.new_conversation()
     rig.rasa.actions_up = False
