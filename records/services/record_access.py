@@ -301,8 +301,10 @@ def _has_account(session: Session, person_id: str) -> bool:
 def channel_for(session: Session, person: Person, wanted: str | None = None) -> tuple[str, str]:
     """(channel, address) by the person's choice, else SMS, else email."""
     choice = wanted or settings_of(session, person.id).notify_channel
-    if choice == "telegram":
-        return "telegram", f"person:{person.id}"
+    if choice == "telegram" and person.phone:
+        # Addressed by phone: the Telegram bridge finds the chat linked to it; a sender
+        # without Telegram delivers it as an SMS, so the person is told either way.
+        return "telegram", person.phone
     if choice == "email" and person.email:
         return "email", person.email
     if person.phone:
