@@ -247,3 +247,20 @@ def test_access_log_is_append_only(rclient, world, database):
         entry.reason = "changed"
         with pytest.raises(sqlalchemy.exc.DatabaseError):
             s.commit()
+
+
+def test_telegram_choice(rclient, world, database):
+    h = world.headers("owner")
+    assert (
+        rclient.put(
+            "/me/sharing-settings", json={"notify_channel": "telegram"}, headers=h
+        ).status_code
+        == 200
+    )
+    rclient.get(
+        f"/patients/{world.ids['owner']}/documents", headers=world.headers("pro_authorised")
+    )
+    with database.session() as s:
+        message = s.execute(select(OutboxMessage)).scalars().one()
+        assert message.channel == "telegram"
+        assert message.to == s.get(Person, world.ids["owner"]).phone
