@@ -302,6 +302,8 @@ class ValidateActivationDetailsForm(CountingFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is True:
+            if tracker.get_slot("activation_step") != "contacts":
+                return {"contacts_ok": True}  # already saved (the form checks its answers again)
             problem = await self._put_contacts(dispatcher, tracker, "contacts_ok", {})
             if problem is not None:
                 return problem
@@ -327,6 +329,8 @@ class ValidateActivationDetailsForm(CountingFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         email = str(value).strip()
+        if tracker.get_slot("activation_step") != "contacts":
+            return {"new_email": email}  # already saved (the form checks its answers again)
         if email != "keep" and not EMAIL.match(email):
             return self.reject(dispatcher, tracker, "new_email", "utter_invalid_email")
         body = {}
