@@ -97,6 +97,9 @@ RECORD_ERRORS: dict[str, str] = {
     "file_type_not_allowed": (
         "Nous refusons ce type de fichier.\nEnvoyez un fichier PDF, texte ou une photo."
     ),
+    "document_unavailable": (
+        "Nous ne pouvons pas ouvrir ce document maintenant.\nAppelez le 3422 pour avoir de l'aide."
+    ),
     "too_many_documents": "Choisissez 10 documents au plus.",
     "invalid_category": "Choisissez un type de document dans la liste.",
     "adults_only": "Les directives anticipées sont pour les adultes seulement.",

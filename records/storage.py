@@ -180,3 +180,13 @@ def check_upload(data: bytes) -> Sniffed:
     if kind is None:
         raise UploadRejected("file_type_not_allowed")
     return kind
+
+
+def read_file(key: str) -> bytes:
+    """A stored document's bytes for a route: a missing or altered file is 410, never a 500."""
+    from records.errors import AppError
+
+    try:
+        return get_storage().get(key)
+    except StorageError as exc:
+        raise AppError("document_unavailable", 410) from exc

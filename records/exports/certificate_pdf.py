@@ -16,8 +16,10 @@ from records.services.dates import date_words
 
 
 def _latin1(text: str) -> str:
-    # The core PDF fonts cover Latin-1: French accents fit, a few ligatures do not.
-    return text.replace("œ", "oe").replace("Œ", "Oe").replace("’", "'")
+    # The core PDF fonts cover Latin-1: French accents fit; a few ligatures are spelt out
+    # and anything else (emoji…) becomes "?" rather than breaking the certificate.
+    text = text.replace("œ", "oe").replace("Œ", "Oe").replace("’", "'")
+    return text.encode("latin-1", "replace").decode("latin-1")
 
 
 def certificate_pdf(
@@ -51,7 +53,7 @@ def certificate_pdf(
                 header.cell(_latin1(t[key]))
             for v in rows:
                 row = table.row()
-                row.cell(date_words(v.on, with_day=False))
+                row.cell(_latin1(date_words(v.on, with_day=False)))
                 row.cell(_latin1(v.label))
                 by = "by_professional" if v.entered_by_kind == "professional" else "by_family"
                 row.cell(_latin1(t[by]))

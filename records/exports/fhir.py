@@ -32,6 +32,11 @@ def _iso(value: datetime) -> str:
     return value.isoformat()
 
 
+def _text(value: str | None, default: str = "-") -> str:
+    """FHIR strings may not be empty or blank."""
+    return value.strip() if value and value.strip() else default
+
+
 def _urn(kind: str, local_id: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{kind}/{local_id}')}"
 
@@ -49,7 +54,7 @@ def build_bundle(snap: RecordSnapshot, generated_at: datetime) -> dict[str, Any]
         entries.append({"fullUrl": url, "resource": resource})
 
     patient: dict[str, Any] = {
-        "name": [{"family": p.last_name, "given": [p.first_name]}],
+        "name": [{"family": _text(p.last_name), "given": [_text(p.first_name)]}],
         "gender": {"F": "female", "M": "male"}.get(p.sex.upper()[:1], "unknown"),
         "birthDate": p.birth_date.isoformat(),
     }
@@ -71,21 +76,21 @@ def build_bundle(snap: RecordSnapshot, generated_at: datetime) -> dict[str, Any]
                 },
                 "subject": patient_ref,
                 "date": _iso(d.added_at),
-                "author": [{"display": d.author_name}],
-                "description": d.title,
-                "content": [{"attachment": {"contentType": d.media_type, "title": d.title}}],
+                "author": [{"display": _text(d.author_name)}],
+                "description": _text(d.title),
+                "content": [{"attachment": {"contentType": d.media_type, "title": _text(d.title)}}],
             },
         )
 
     for e in snap.entries:
-        recorder = {"display": e.entered_by_name}
+        recorder = {"display": _text(e.entered_by_name)}
         if e.kind == "allergy":
             add(
                 "AllergyIntolerance",
                 e.id,
                 {
                     "patient": patient_ref,
-                    "code": {"text": e.label},
+                    "code": {"text": _text(e.label)},
                     "recordedDate": _iso(e.recorded_at),
                     "recorder": recorder,
                 },
@@ -96,7 +101,7 @@ def build_bundle(snap: RecordSnapshot, generated_at: datetime) -> dict[str, Any]
                 e.id,
                 {
                     "subject": patient_ref,
-                    "code": {"text": e.label},
+                    "code": {"text": _text(e.label)},
                     "recordedDate": _iso(e.recorded_at),
                     "recorder": recorder,
                 },
@@ -107,7 +112,7 @@ def build_bundle(snap: RecordSnapshot, generated_at: datetime) -> dict[str, Any]
                 e.id,
                 {
                     "status": "active",
-                    "medicationCodeableConcept": {"text": e.label},
+                    "medicationCodeableConcept": {"text": _text(e.label)},
                     "subject": patient_ref,
                     "dateAsserted": _iso(e.recorded_at),
                     "informationSource": recorder,
@@ -134,12 +139,7 @@ def build_bundle(snap: RecordSnapshot, generated_at: datetime) -> dict[str, Any]
                     "code": {"coding": [{"system": LOINC, "code": code, "display": display}]},
                     "subject": patient_ref,
                     "effectiveDateTime": when,
-                    "valueQuantity": {
-                        "value": e.value,
-                        "unit": e.unit or "",
-                        "system": "http://unitsofmeasure.org",
-                        "code": UNITS_UCUM.get(e.unit or "", e.unit or "1"),
-                    },
+                    "valueQuantity": _quantity(e.value, e.unit),
                 },
             )
 
@@ -147,20 +147,20 @@ def build_bundle(snap: RecordSnapshot, generated_at: datetime) -> dict[str, Any]
         by_pro = v.entered_by_kind == "professional"
         imm: dict[str, Any] = {
             "status": "completed",
-            "vaccineCode": {"text": v.label},
+            "vaccineCode": {"text": _text(v.label)},
             "patient": patient_ref,
             "occurrenceDateTime": v.on.isoformat(),
             "primarySource": by_pro,
-            "performer": [{"actor": {"display": v.entered_by_name}}],
+            "performer": [{"actor": {"display": _text(v.entered_by_name)}}],
         }
         if not by_pro:
             imm["reportOrigin"] = {"text": "Déclaré par la famille"}
         if v.lot:
-            imm["lotNumber"] = v.lot
+            imm["lotNumber"] = _text(v.lot)
         add("Immunization", v.id, imm)
 
     for a in snap.appointments:
-        who = a.professional_name or a.professional_kind
+        who = _text(a.professional_name or a.professional_kind)
         appointment: dict[str, Any] = {
             "status": "cancelled" if a.cancelled else "booked",
             "start": _iso(a.starts_at),
@@ -170,8 +170,8 @@ def build_bundle(snap: RecordSnapshot, generated_at: datetime) -> dict[str, Any]
                 {"actor": {"display": who}, "status": "accepted"},
             ],
         }
-        if a.note:
-            appointment["comment"] = a.note
+        if a.note and a.note.strip():
+            appointment["comment"] = a.note.strip()
         add("Appointment", a.id, appointment)
 
     for c in snap.consents:
@@ -197,7 +197,7 @@ def build_bundle(snap: RecordSnapshot, generated_at: datetime) -> dict[str, Any]
                     "actor": [
                         {
                             "role": {"text": "professionnel de santé"},
-                            "reference": {"display": c.professional_name},
+                            "reference": {"display": _text(c.professional_name)},
                         }
                     ],
                 },
@@ -217,12 +217,12 @@ def build_bundle(snap: RecordSnapshot, generated_at: datetime) -> dict[str, Any]
                 "subtype": [{"system": "urn:mon-espace-sante:access", "code": ev.action}],
                 "recorded": _iso(ev.at),
                 "outcome": "0" if ev.allowed else "4",
-                "outcomeDesc": ev.reason or ev.action,
+                "outcomeDesc": _text(ev.reason, ev.action),
                 "agent": [
                     {
                         "requestor": True,
-                        "who": {"display": ev.actor_name},
-                        "type": {"text": ev.actor_role},
+                        "who": {"display": _text(ev.actor_name)},
+                        "type": {"text": _text(ev.actor_role)},
                     }
                 ],
                 "source": {"observer": {"display": "Mon espace santé"}},
@@ -239,6 +239,17 @@ def build_bundle(snap: RecordSnapshot, generated_at: datetime) -> dict[str, Any]
     }
     validate(bundle)
     return bundle
+
+
+def _quantity(value: float, unit: str | None) -> dict[str, Any]:
+    quantity: dict[str, Any] = {"value": value}
+    if unit and unit.strip():
+        quantity.update(
+            unit=unit.strip(),
+            system="http://unitsofmeasure.org",
+            code=UNITS_UCUM.get(unit.strip(), unit.strip()),
+        )
+    return quantity
 
 
 def validate(bundle: dict[str, Any]) -> Bundle:

@@ -77,7 +77,7 @@ from records.services.recommendations import (
     recommendations,
 )
 from records.services.record_access import Granted, check, notify, settings_of
-from records.storage import UploadRejected, check_upload, get_storage
+from records.storage import UploadRejected, check_upload, get_storage, read_file
 
 router = APIRouter(tags=["record (person)"])
 REALM = "patient"
@@ -308,7 +308,7 @@ def document_content(
     document_id: str, caller: Caller = Depends(record_caller), session: Session = Depends(get_db)
 ):
     doc = _document(session, caller, document_id, Action.READ)
-    return Response(get_storage().get(doc.storage_key), media_type=doc.media_type)
+    return Response(read_file(doc.storage_key), media_type=doc.media_type)
 
 
 @router.post("/me/documents/{document_id}/hide", response_model=DocumentOut)

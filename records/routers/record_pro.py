@@ -45,7 +45,7 @@ from records.schemas.record import (
 )
 from records.services import record_views as views
 from records.services.record_access import Granted, care_link, check, notify, settings_of
-from records.storage import UploadRejected, check_upload, get_storage
+from records.storage import UploadRejected, check_upload, get_storage, read_file
 
 router = APIRouter(tags=["record (professional)"])
 REALM = "professional"
@@ -112,7 +112,7 @@ def document_content(
 ):
     doc, _ = _patient_doc(session, caller, person_id, document_id)
     session.commit()
-    return Response(get_storage().get(doc.storage_key), media_type=doc.media_type)
+    return Response(read_file(doc.storage_key), media_type=doc.media_type)
 
 
 @router.patch("/patients/{person_id}/documents/{document_id}", response_model=DocumentOut)

@@ -156,7 +156,7 @@ class VaccinationsOut(BaseModel):
 
 class VaccinationIn(_In):
     person_id: str | None = None
-    code: str = Field(min_length=1, max_length=40, examples=["ror_1"])
+    code: str = Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_]+$", examples=["ror_1"])
     date: date
     lot: str | None = Field(None, max_length=40)
 

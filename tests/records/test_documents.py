@@ -132,3 +132,12 @@ def test_blocked_professional_still_adds_but_cannot_read(rclient, world):
     assert r.status_code == 201
     r = rclient.get(f"/patients/{owner}/documents", headers=h)
     assert r.status_code == 403 and r.json()["error"]["code"] == "professional_blocked"
+
+
+def test_missing_file_is_410_not_a_server_error(rclient, world, storage):
+    doc = upload(rclient, world).json()
+    for path in storage.folder.rglob("*"):
+        if path.is_file():
+            path.unlink()
+    r = rclient.get(f"/me/documents/{doc['id']}/content", headers=world.headers("owner"))
+    assert r.status_code == 410 and r.json()["error"]["code"] == "document_unavailable"

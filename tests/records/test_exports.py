@@ -140,3 +140,18 @@ def test_growth_chart_is_valid_svg_with_points():
     assert len(root.findall("s:polyline[@data-percentile]", ns)) == 5
     with pytest.raises(ValueError):
         growth_svg("age", "F", "Léa", [])
+
+
+def test_odd_text_never_breaks_the_exports():
+    odd = RecordSnapshot(
+        person=PersonData("p2", "Zoé 🌟", "Łukasz", date(2020, 1, 1), "F"),
+        entries=[
+            EntryData("e1", "allergy", "Arachide 🥜", NOW, "family", " "),
+            EntryData("e2", "weight", "Poids", NOW, "family", "X", value=12.0, unit=None),
+        ],
+        vaccinations=[VaccinationData("v1", "x", "Vaccin 💉", date(2021, 1, 1), "family", "")],
+        appointments=[AppointmentData("a1", NOW, "dentiste", "", None, "   ")],
+    )
+    build_bundle(odd, NOW)  # validates
+    pdf = certificate_pdf(odd.person, odd.vaccinations, NOW)
+    assert PdfReader(io.BytesIO(pdf)).pages
