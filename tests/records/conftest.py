@@ -25,13 +25,25 @@ ROOT = Path(__file__).resolve().parents[2]
 TMP = Path(tempfile.mkdtemp(prefix="records-tests-"))
 # Thursday 26 November 2026, 10:00 in Paris: fixed so children's ages never drift.
 START = datetime(2026, 11, 26, 9, 0, tzinfo=timezone.utc)
+# On PostgreSQL each test run works in its own schema, so runs by several developers on the
+# same database never drop each other's tables.
+PG_SCHEMA = f"records_test_{os.getpid()}"
+
+
+def database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{TMP / 'records-test.db'}"
+    if url.startswith("postgresql"):
+        return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{PG_SCHEMA}"
+    return url
 
 
 def make_settings(**overrides: object) -> Settings:
     values: dict[str, object] = {
         "environment": "test",
         "data_dir": TMP,
-        "database_url": os.environ.get("DATABASE_URL") or f"sqlite:///{TMP / 'records-test.db'}",
+        "database_url": database_url(),
         "outbox_worker_enabled": False,
         # Still argon2id, with a lower cost so the suite stays quick on 2 shared cores.
         "password_hash_time_cost": 1,
@@ -42,11 +54,28 @@ def make_settings(**overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _drop_everything(database: Database) -> None:
+    """Start from nothing, so reruns are clean; the schema is then built by Alembic."""
     with database.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+            schemas = conn.execute(
+                text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'records_test_%'")
+            ).scalars()
+            for schema in schemas:  # left by runs that were killed
+                pid = schema.rsplit("_", 1)[-1]
+                if schema == PG_SCHEMA or (pid.isdigit() and not _pid_alive(int(pid))):
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{PG_SCHEMA}"'))
         else:
             meta = MetaData()
             meta.reflect(conn)
@@ -74,6 +103,9 @@ def database(settings: Settings) -> Iterator[Database]:
     _drop_everything(database)
     migrate(database)
     yield database
+    if database.engine.dialect.name == "postgresql":
+        with database.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{PG_SCHEMA}" CASCADE'))
     database.dispose()
 
 
