@@ -10,11 +10,13 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import case, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from records.errors import AppError
-from records.models import RateCounter
+from records.models import RateCounter, UTCDateTime
 
 # argon2-cffi's defaults are RFC 9106's low-memory profile, type argon2id. The cost comes from
 # the settings (tests lower it; a stored hash keeps its own parameters).
@@ -88,33 +90,43 @@ class RateLimiter:
         self.session = session
         self.window = timedelta(seconds=window_seconds)
 
-    def _counter(self, key: str, now: datetime) -> RateCounter | None:
+    def _current(self, key: str, now: datetime) -> tuple[int, datetime | None]:
+        """Failures counted in the current window, and when that window started."""
         row = self.session.execute(
-            select(RateCounter).where(RateCounter.key == key)
-        ).scalar_one_or_none()
-        if row is not None and now - row.window_start >= self.window:
-            row.window_start = now
-            row.count = 0
-        return row
+            select(RateCounter.count, RateCounter.window_start).where(RateCounter.key == key)
+        ).first()
+        if row is None or now - row.window_start >= self.window:
+            return 0, None
+        return row.count, row.window_start
 
     def check(self, keys: dict[str, int], now: datetime, code: str = "too_many_attempts") -> None:
         """Refuse (429) when any key already reached its limit in the current window."""
         for key, limit in keys.items():
-            row = self._counter(key, now)
-            if row is not None and row.count >= limit:
-                retry = int((row.window_start + self.window - now).total_seconds()) + 1
+            count, started = self._current(key, now)
+            if started is not None and count >= limit:
+                retry = int((started + self.window - now).total_seconds()) + 1
                 raise AppError(code, 429, headers={"Retry-After": str(max(retry, 1))})
 
     def hit(self, keys: dict[str, int] | list[str], now: datetime) -> None:
-        """Count one failure on each key."""
+        """Count one failure on each key: one atomic upsert, so concurrent failures on
+        several replicas are all counted and never collide."""
+        insert = (
+            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        table = RateCounter.__table__
+        stamp = literal(now, UTCDateTime())
+        expired = table.c.window_start <= literal(now - self.window, UTCDateTime())
         for key in keys:
-            row = self._counter(key, now)
-            if row is None:
-                self.session.add(RateCounter(key=key, window_start=now, count=1))
-            else:
-                row.count += 1
+            statement = insert(table).values(key=key, window_start=now, count=1)
+            statement = statement.on_conflict_do_update(
+                index_elements=[table.c.key],
+                set_={
+                    "count": case((expired, 1), else_=table.c.count + 1),
+                    "window_start": case((expired, stamp), else_=table.c.window_start),
+                },
+            )
+            self.session.execute(statement)
         self.session.flush()
 
     def count(self, key: str, now: datetime) -> int:
-        row = self._counter(key, now)
-        return 0 if row is None else row.count
+        return self._current(key, now)[0]

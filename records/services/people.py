@@ -24,9 +24,11 @@ def find_by_identity(
     """The insured person with this birth date and this Vitale serial (or welcome code)."""
     query = select(Person).where(Person.birth_date == birth_date)
     if vitale_serial:
-        return session.execute(
-            query.where(Person.vitale_serial == vitale_serial)
-        ).scalar_one_or_none()
+        found = session.execute(query.where(Person.vitale_serial == vitale_serial)).scalars()
+        matches = list(found)
+        # Two people on one card with the same birth date (twins): the serial cannot tell
+        # them apart, so neither is chosen (the helpline sorts it out).
+        return matches[0] if len(matches) == 1 else None
     code = (welcome_code or "").strip().upper().replace(" ", "")
     for person in session.execute(query.where(Person.welcome_code_hash.is_not(None))).scalars():
         if codes_match(
