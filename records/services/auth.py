@@ -49,6 +49,8 @@ def start_login(
     client_key: str,
 ) -> tuple[LoginChallenge, str]:
     now = clock.now()
+    # Identifiers are lowercase: phones often capitalise the first letter, so accept it.
+    identifier = identifier.strip().lower()
     limiter = RateLimiter(session, settings.rate_window_seconds)
     keys = _login_limits(settings, identifier, client_key)
     limiter.check(keys, now)

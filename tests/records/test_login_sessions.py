@@ -177,3 +177,11 @@ def test_password_hash_is_upgraded_at_login(client, database):
     with database.session() as session:
         stored = session.execute(select(Account)).scalar_one().password_hash
     assert stored != old and stored.startswith("$argon2id$") and ",t=1," in stored
+
+
+def test_identifier_typed_with_a_capital_letter(client):
+    activate(client, "camille")
+    r = client.post("/auth/login", json={"identifier": " Camille1985 ", "password": PASSWORD})
+    assert r.status_code == 200
+    r = client.post("/auth/login", json={"identifier": "camille1985", "password": PASSWORD.lower()})
+    assert error_code(r) == "wrong_credentials"  # the password keeps its capitals
