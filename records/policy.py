@@ -153,3 +153,22 @@ def relation_to(session: Session, caller: Caller, person: Person, today: date) -
         manager_links(session, person.id),
         age_on(person.birth_date, today),
     )
+
+
+# --- The record itself (issue 3) ---------------------------------------------------------
+# Record routes ask `check`: it gathers the facts from the database
+# (records/services/record_access.py), lets the pure rules decide (records/access_rules.py),
+# writes the access log entry and the notification, or raises the 401/403/404.
+from typing import TYPE_CHECKING, Any  # noqa: E402
+
+if TYPE_CHECKING:
+    from records.access_rules import Action
+    from records.services.record_access import Granted
+
+
+def check(
+    session: Session, caller: Caller, action: Action, person_id: str | None, **facts: Any
+) -> Granted:
+    from records.services.record_access import check as _check
+
+    return _check(session, caller, action, person_id, **facts)

@@ -36,7 +36,7 @@ from records.models import (
     Professional,
     Vaccination,
 )
-from records.policy import Caller, managed_people
+from records.policy import Caller, check, managed_people
 from records.routers.record_deps import record_caller
 from records.schemas.record import (
     AccessLogOut,
@@ -76,7 +76,7 @@ from records.services.recommendations import (
     due_vaccinations,
     recommendations,
 )
-from records.services.record_access import Granted, check, notify, settings_of
+from records.services.record_access import Granted, notify, settings_of
 from records.storage import UploadRejected, check_upload, get_storage, read_file
 
 router = APIRouter(tags=["record (person)"])

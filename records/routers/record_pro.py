@@ -26,7 +26,7 @@ from records.models import (
     Vaccination,
     new_id,
 )
-from records.policy import Caller
+from records.policy import Caller, check
 from records.routers.record_deps import record_caller
 from records.schemas.record import (
     DocumentOut,
@@ -44,7 +44,7 @@ from records.schemas.record import (
     VaccinationIn,
 )
 from records.services import record_views as views
-from records.services.record_access import Granted, care_link, check, notify, settings_of
+from records.services.record_access import Granted, care_link, notify, settings_of
 from records.storage import UploadRejected, check_upload, get_storage, read_file
 
 router = APIRouter(tags=["record (professional)"])
