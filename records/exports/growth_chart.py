@@ -38,17 +38,19 @@ def growth_svg(indicator: str, sex: str, first_name: str, points: list[tuple[flo
     """`indicator` is "weight" (kg) or "height" (cm); `points` are (age in months, value)."""
     if indicator not in ("weight", "height"):
         raise ValueError("indicator must be weight or height")
+    # A baby's chart shows the first 2 years, so the points do not crowd in a corner.
+    last = max((a for a, _ in points), default=MAX_MONTH)
+    span = 24 if last <= 20 else MAX_MONTH
     curves = {
-        p: [(m, lms_value(indicator, sex, m, z)) for m in range(MAX_MONTH + 1)]
-        for p, z in PERCENTILES
+        p: [(m, lms_value(indicator, sex, m, z)) for m in range(span + 1)] for p, z in PERCENTILES
     }
-    shown = [(a, v) for a, v in points if 0 <= a <= MAX_MONTH]
+    shown = [(a, v) for a, v in points if 0 <= a <= span]
     lo = min([v for _, v in curves[3]] + [v for _, v in shown])
     hi = max([v for _, v in curves[97]] + [v for _, v in shown])
     lo, hi = max(0.0, lo * 0.95), hi * 1.03
 
     def x(month: float) -> float:
-        return LEFT + month / MAX_MONTH * (W - LEFT - RIGHT)
+        return LEFT + month / span * (W - LEFT - RIGHT)
 
     def y(value: float) -> float:
         return H - BOTTOM - (value - lo) / (hi - lo) * (H - TOP - BOTTOM)
@@ -64,7 +66,7 @@ def growth_svg(indicator: str, sex: str, first_name: str, points: list[tuple[flo
         f'<text x="{LEFT}" y="30" font-size="20" font-family="sans-serif">{escape(title)}</text>',
     ]
     # Grid: every 6 months, and 5 value lines.
-    for m in range(0, MAX_MONTH + 1, 6):
+    for m in range(0, span + 1, 3 if span == 24 else 6):
         parts.append(
             f'<line x1="{x(m):.1f}" y1="{TOP}" x2="{x(m):.1f}" y2="{H - BOTTOM}" stroke="#ddd"/>'
             f'<text x="{x(m):.1f}" y="{H - BOTTOM + 18}" font-size="13" text-anchor="middle" '

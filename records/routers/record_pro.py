@@ -194,6 +194,9 @@ async def add_document(
     if hidden_from_parents and not g.subject.is_minor:
         session.rollback()
         raise AppError("not_a_minor", 422)
+    if category == "DIR_ANT" and g.subject.is_minor:
+        session.rollback()
+        raise AppError("adults_only", 422)
     pro = _pro(session, caller)
     doc.author_name = views.professional_name(pro)
     doc.hidden = hidden or settings_of(session, person_id).default_hidden

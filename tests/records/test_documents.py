@@ -141,3 +141,24 @@ def test_missing_file_is_410_not_a_server_error(rclient, world, storage):
             path.unlink()
     r = rclient.get(f"/me/documents/{doc['id']}/content", headers=world.headers("owner"))
     assert r.status_code == 410 and r.json()["error"]["code"] == "document_unavailable"
+
+
+def test_advance_directives_are_for_adults_only(rclient, world):
+    form = {"title": "Directives", "category": "DIR_ANT"}
+    files = {"file": ("d.txt", b"Mes volontes", "text/plain")}
+    r = rclient.post(
+        f"/patients/{world.ids['child']}/documents",
+        headers=world.headers("pro_authorised"),
+        files=files,
+        data=form,
+    )
+    assert r.status_code == 422 and r.json()["error"]["code"] == "adults_only"
+    r = upload(rclient, world, caller="parent", person_id=world.ids["child"], **form)
+    assert r.status_code == 422
+    r = rclient.post(
+        f"/patients/{world.ids['owner']}/documents",
+        headers=world.headers("pro_authorised"),
+        files=files,
+        data=form,
+    )
+    assert r.status_code == 201

@@ -155,3 +155,12 @@ def test_odd_text_never_breaks_the_exports():
     build_bundle(odd, NOW)  # validates
     pdf = certificate_pdf(odd.person, odd.vaccinations, NOW)
     assert PdfReader(io.BytesIO(pdf)).pages
+
+
+def test_growth_chart_zooms_on_a_baby():
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    baby = ET.fromstring(growth_svg("height", "M", "Inès", [(0, 49.5), (6, 66.0)]))  # noqa: S314
+    child = ET.fromstring(growth_svg("height", "M", "Noah", [(0, 50.0), (48, 103.0)]))  # noqa: S314
+    last_label = [t.text for t in baby.findall("s:text", ns) if (t.text or "").isdigit()]
+    assert "24" in last_label and "60" not in last_label
+    assert "60" in [t.text for t in child.findall("s:text", ns)]
