@@ -229,12 +229,11 @@ def drive(
 def first_matching(chat: Chat, rules: list[tuple[str, Reply]]) -> Reply:
     """The reply of the first rule whose pattern is in the assistant's last words or buttons."""
     said = chat.text()
-    titles = " | ".join(b["title"] for b in chat.buttons())
+    titles = [b["title"] for b in chat.buttons()]
     for pattern, reply in rules:
         if isinstance(reply, tuple):
-            if re.search(reply[1], titles, re.IGNORECASE) and re.search(
-                pattern, said, re.IGNORECASE
-            ):
+            offered = any(re.search(reply[1], title, re.IGNORECASE) for title in titles)
+            if offered and re.search(pattern, said, re.IGNORECASE):
                 return reply
         elif re.search(pattern, said, re.IGNORECASE):
             return reply
