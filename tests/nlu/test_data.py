@@ -82,3 +82,11 @@ def test_heldout_sentences_are_not_in_training(training) -> None:
     copied = [m.get("text") for m in heldout.nlu_examples if _normalise(m.get("text")) in seen]
     assert not copied, f"held-out sentences copied into training: {copied}"
     assert set(heldout.intents) <= contract_intents()
+
+
+def test_generated_variants_are_up_to_date() -> None:
+    from variants import TARGET, build
+
+    assert TARGET.read_text(encoding="utf-8") == build(), (
+        "data/nlu/variants.yml is stale: run .venv-rasa/bin/python tests/nlu/variants.py"
+    )
