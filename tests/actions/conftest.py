@@ -235,6 +235,7 @@ DEMO = {
     # key: (birth date as a person writes it, Vitale serial, phone, identifier)
     "camille": ("12 avril 1985", "1000000101", "+33612345612", "camillemartin85"),
     "karim": ("03/09/1979", "1000000202", "+33623456734", "karimbenali79"),
+    "jeanne": ("2 février 1948", "1000000707", "+33689012356", "jeannedubois48"),
 }
 
 

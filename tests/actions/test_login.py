@@ -12,7 +12,15 @@ from actions.account import (
     ValidateLoginForm,
 )
 from actions.appointments import ActionListAppointments, ValidateAppointmentForm
-from tests.actions.conftest import DEMO, PASSWORD, Conversation, Records, customs, responses
+from tests.actions.conftest import (
+    DEMO,
+    PASSWORD,
+    Conversation,
+    Records,
+    activate,
+    customs,
+    responses,
+)
 
 
 async def test_login_links_the_conversation(
@@ -86,3 +94,26 @@ async def test_anonymous_forms_end_at_once(domain: dict[str, Any]) -> None:
     conv.user("/close_account", intent="close_account")
     said = responses(await conv.form(ValidateCloseAccountForm(), "close_account_form", None))
     assert said == ["utter_refuse_info"]
+
+
+async def test_a_person_with_only_a_phone_creates_then_closes_her_space(
+    records_service: Records, domain: dict[str, Any]
+) -> None:
+    from actions.account import ActionCloseAccount
+
+    conv = Conversation(domain)
+    await activate(conv, records_service, "jeanne")
+    assert conv.slots["activation_id"] is None, "the activation's answers are cleared"
+    form = ValidateCloseAccountForm()
+    conv.user("/close_account", intent="close_account")
+    await conv.form(form, "close_account_form", None)
+    conv.user("/affirm", intent="affirm", close_confirm=True)
+    await conv.form(form, "close_account_form", "close_confirm")
+    conv.user("/deny", intent="deny", delete_data=False)
+    await conv.form(form, "close_account_form", "delete_data")
+    conv.active_loop = None
+    messages, _ = await conv.run(ActionCloseAccount())
+    assert responses(messages) == ["utter_account_closed"]
+    assert conv.slots["logged_in"] is False
+    refused = records_service.call("GET", "/me/people", conversation=conv.sender_id)
+    assert refused.status_code in (401, 403), refused.text
