@@ -61,7 +61,7 @@ def run(rounds: int, out: Path) -> dict:
 
         through_gateway: list[float] = []
         straight_to_rasa: list[float] = []
-        audio_paths: list[str] = []
+        first_replies: dict[str, str] = {}
         for _ in range(rounds):
             for text in MESSAGES:
                 elapsed, status, answer = timed("POST", gateway + "/messages", {"text": text})
@@ -69,15 +69,28 @@ def run(rounds: int, out: Path) -> dict:
                 replies = answer["messages"]
                 assert replies and FAILURE not in json.dumps(replies, ensure_ascii=False), answer
                 through_gateway.append(elapsed)
-                audio_paths.append(replies[0]["audio_path"])
+                first_replies.setdefault(text, replies[0]["text"].split("\n")[0])
                 body = {"sender": chat.conversation_id, "message": text}
                 elapsed, status, answer = timed("POST", rasa, body)
                 assert status == 200 and answer, (status, answer)
                 straight_to_rasa.append(elapsed)
 
+        # Audio of texts never heard before (pushed as reminders), then the same again.
+        auth = {"Authorization": f"Bearer {stack.internal_token}"}
+        audio_paths = []
+        for day in range(1, 13):
+            text = f"Rappel : vous avez rendez-vous le {day} décembre à {day + 7} heures."
+            status, pushed = http_json(
+                "POST",
+                f"{stack.url('gateway')}/internal/conversations/{chat.conversation_id}/messages",
+                {"text": text, "from": "system"},
+                auth,
+            )
+            assert status == 200, (status, pushed)
+            audio_paths.append(pushed["audio_path"])
         uncached: list[float] = []
         cached: list[float] = []
-        for path in audio_paths[: min(len(audio_paths), 20)]:
+        for path in audio_paths:
             for bucket in (uncached, cached):
                 start = time.perf_counter()
                 status, _ = http_json("GET", stack.url("gateway") + path, timeout=60)
@@ -94,11 +107,12 @@ def run(rounds: int, out: Path) -> dict:
             "Rasa's REST channel: the difference is the gateway's cost."
         ),
         "messages": MESSAGES,
+        "first_line_of_each_answer": first_replies,
         "gateway_round_trip": summary(through_gateway),
         "rasa_direct_round_trip": summary(straight_to_rasa),
         "gateway_audio": {
-            "note": "GET of a bot message's MP3 through the gateway (offline engine: espeak-ng); "
-            "the same text a second time comes from the cache",
+            "note": "GET of a message's MP3 through the gateway (offline engine: espeak-ng), "
+            "12 texts never heard before, then the same 12 again from the cache",
             "uncached": summary(uncached),
             "cached": summary(cached),
         },
