@@ -70,11 +70,17 @@ ERROR_RESPONSES: dict[str, str] = {
     "not_found": "utter_error_not_found",
     "forbidden": "utter_error_forbidden",
     "excluded_organisation": "utter_privacy_never",
+    "not_authenticated": "utter_login_first",
+    "second_parent_not_found": "utter_error_other_parent",
+    "already_shared": "utter_error_already_shared",
+    "not_a_child": "utter_invalid_child",
+    "appointment_in_past": "utter_invalid_appointment_past",
     "invalid_request": "utter_error_invalid_value",
 }
 
 LOGIN_CODES = {
     "unauthenticated",
+    "not_authenticated",
     "conversation_required",
     "conversation_not_linked",
     "link_not_found",

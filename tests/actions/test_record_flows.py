@@ -181,3 +181,34 @@ async def test_an_emergency_switch_changes_in_records(
     messages, _ = await karim.run(ActionChangeEmergencySetting())
     assert responses(messages) == ["utter_emergency_setting_changed", "utter_emergency_switches"]
     assert samu() is (not before)
+
+
+async def test_a_child_is_shared_with_the_other_parent(
+    karim: Conversation, records_service: Records, domain: dict[str, Any]
+) -> None:
+    from actions.children import ValidateShareChildForm
+    from actions.sharing import ActionShareChild
+    from tests.actions.conftest import DEMO, activate
+
+    thomas = Conversation(domain)
+    await activate(thomas, records_service, "thomas")
+    form = ValidateShareChildForm()
+    karim.user("/share_child", intent="share_child")
+    await karim.form(form, "share_child_form", None)
+    karim.user("Inès", person="Inès")
+    await karim.form(form, "share_child_form", "person")
+    assert karim.slots["person_id"]
+    karim.user("personne123", other_parent_identifier="personne123")
+    await karim.form(form, "share_child_form", "other_parent_identifier")
+    karim.user("/affirm", intent="affirm", choice_confirm=True)
+    await karim.form(form, "share_child_form", "choice_confirm")
+    karim.active_loop = None
+    saved = dict(karim.slots)
+    messages, _ = await karim.run(ActionShareChild())
+    assert responses(messages) == ["utter_error_other_parent"], "an unknown parent is refused"
+
+    karim.slots.update(saved, other_parent_identifier=DEMO["thomas"][3])
+    messages, _ = await karim.run(ActionShareChild())
+    assert responses(messages) == ["utter_child_shared"]
+    seen = records_service.call("GET", "/me/people", conversation=thomas.sender_id).json()
+    assert "Inès" in [p["first_name"] for p in seen if p["relation"] == "child"]
