@@ -212,3 +212,33 @@ async def test_a_child_is_shared_with_the_other_parent(
     assert responses(messages) == ["utter_child_shared"]
     seen = records_service.call("GET", "/me/people", conversation=thomas.sender_id).json()
     assert "Inès" in [p["first_name"] for p in seen if p["relation"] == "child"]
+
+
+async def test_an_appointment_for_a_child_is_in_the_family_agenda(karim: Conversation) -> None:
+    from actions.appointments import ActionAskPerson, ValidateAppointmentForm
+
+    form = ValidateAppointmentForm()
+    karim.user("/book_appointment", intent="book_appointment")
+    await karim.form(form, "appointment_form", None)
+    messages, _ = await karim.run(ActionAskPerson())
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert responses(messages) == ["utter_ask_person_appointment"]
+    assert {"Inès", "Noah"} <= set(titles)
+    karim.user('/inform{"child_name":"Noah"}', person="Noah")
+    await karim.form(form, "appointment_form", "person")
+    assert karim.slots["person_id"]
+    karim.user("pédiatre", professional="pediatre")
+    await karim.form(form, "appointment_form", "professional")
+    karim.user("hier à 10h", appointment_time="hier à 10h")
+    said = responses(await karim.form(form, "appointment_form", "appointment_time"))
+    assert said == ["utter_invalid_appointment_time"] or said == ["utter_invalid_appointment_past"]
+    karim.user("le 3 mars à 9h15", appointment_time="le 3 mars à 9h15")
+    await karim.form(form, "appointment_form", "appointment_time")
+    assert karim.slots["appointment_time"]
+    karim.slots.update(appointment_place="none", reminder="none", appointment_confirm=True)
+    karim.active_loop = None
+    messages, _ = await karim.run(ActionBookAppointment())
+    assert responses(messages) == ["utter_appointment_added"]
+    assert "9 heures 15" in messages[0]["when"] and "mars" in messages[0]["when"]
+    messages, _ = await karim.run(ActionListAppointments())
+    assert any(m.get("who") == "Noah" and "9 heures 15" in m.get("when", "") for m in messages)
