@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# All benchmarks of SPEC §7; each writes its numbers to a file under benchmarks/.
+#   training time           -> benchmarks/training.json
+#   records requests/second -> benchmarks/records.json
+#   gateway round trip p50/p95 beside bare Rasa, memory of each process, TTS cached and
+#   uncached                -> benchmarks/gateway.json, benchmarks/voice.json
+#   NLU intent macro-F1 by cross-validation -> benchmarks/nlu-cross-validation.{json,md}
+# Numbers depend on the machine and its load: they are measurements, not tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export RASA_TELEMETRY_ENABLED=false
+mkdir -p benchmarks
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+start=$(date +%s.%N)
+.venv-rasa/bin/rasa train --quiet --force --out "$tmp" --domain domain.yml --data data \
+  --config config.yml >"$tmp/train.log" 2>&1
+end=$(date +%s.%N)
+.venv/bin/python - "$start" "$end" <<'PY'
+import json, os, sys
+from datetime import datetime, timezone
+seconds = round(float(sys.argv[2]) - float(sys.argv[1]), 1)
+report = {"what": "rasa train --force (NLU + core), from scratch", "seconds": seconds,
+          "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+          "cpus": os.cpu_count(), "load_average": os.getloadavg()}
+open("benchmarks/training.json", "w").write(json.dumps(report, indent=2) + "\n")
+print(report)
+PY
+
+.venv/bin/python scripts/bench_records.py --out benchmarks/records.json
+scripts/bench-gateway.sh
+scripts/bench-nlu.sh
+echo "benchmarks written to benchmarks/"
