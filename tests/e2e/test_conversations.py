@@ -74,7 +74,8 @@ def next_tuesday_candidates(now: datetime) -> list[datetime]:
 def test_booking_an_appointment_next_tuesday(healthy_stack: Stack) -> None:
     chat, person = login(healthy_stack, "karim")
     assert_no_secret_in_tracker(healthy_stack, chat, person)
-    chat.say("je voudrais noter un rendez vous chez le dentiste mardi prochain à 14 h 30")
+    # The date comes when the assistant asks for it, typed the way people write it.
+    chat.say("je voudrais noter un rendez-vous chez le dentiste")
     rules: list[tuple[str, Reply]] = [
         (r"pour qui", ("button", r"Pour moi")),
         (r"quel professionnel", ("button", r"^Dentiste")),
