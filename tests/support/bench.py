@@ -25,12 +25,12 @@ from support.chat import login  # noqa: E402
 from support.stack import Stack, http_json  # noqa: E402
 
 # Each one makes the actions call records for the logged-in person, except the greeting.
-MESSAGES = [
-    "quels sont mes prochains rendez-vous",
-    "je veux voir mes documents",
-    "qui a vu mon dossier",
-    "bonjour",
-]
+MESSAGES = {
+    "list_appointments": "quels sont mes prochains rendez-vous",
+    "list_documents": "je veux voir mes documents",
+    "access_history": "qui a vu mon dossier",
+    "greet": "bonjour",
+}
 FAILURE = "Le service ne marche pas"
 
 
@@ -56,20 +56,20 @@ def run(rounds: int, out: Path) -> dict:
         chat, _ = login(stack, "karim")
         gateway = f"{stack.url('gateway')}/api/conversations/{chat.conversation_id}"
         rasa = f"{stack.url('rasa')}/webhooks/rest/webhook"
-        for text in MESSAGES:  # warm-up: first calls load caches and connections
+        for text in MESSAGES.values():  # warm-up: first calls load caches and connections
             chat.say(text)
 
         through_gateway: list[float] = []
         straight_to_rasa: list[float] = []
-        first_replies: dict[str, str] = {}
+        answers_per_message: dict[str, int] = {}
         for _ in range(rounds):
-            for text in MESSAGES:
+            for label, text in MESSAGES.items():
                 elapsed, status, answer = timed("POST", gateway + "/messages", {"text": text})
                 assert status == 200 and isinstance(answer, dict), (status, answer)
                 replies = answer["messages"]
                 assert replies and FAILURE not in json.dumps(replies, ensure_ascii=False), answer
                 through_gateway.append(elapsed)
-                first_replies.setdefault(text, replies[0]["text"].split("\n")[0])
+                answers_per_message[label] = len(replies)
                 body = {"sender": chat.conversation_id, "message": text}
                 elapsed, status, answer = timed("POST", rasa, body)
                 assert status == 200 and answer, (status, answer)
@@ -106,8 +106,10 @@ def run(rounds: int, out: Path) -> dict:
             "records for 3 of the 4 messages. 'rasa_direct' sends the same messages straight to "
             "Rasa's REST channel: the difference is the gateway's cost."
         ),
-        "messages": MESSAGES,
-        "first_line_of_each_answer": first_replies,
+        # Intent of each message and how many bot messages answered it (the French texts
+        # themselves stay out of this file: the FALC linter would take them for user texts).
+        "messages": list(MESSAGES),
+        "bot_messages_per_answer": answers_per_message,
         "gateway_round_trip": summary(through_gateway),
         "rasa_direct_round_trip": summary(straight_to_rasa),
         "gateway_audio": {
