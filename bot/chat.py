@@ -248,7 +248,11 @@ class ChatService:
                         conversation_id, item.message, item.sent_at
                     )
                     if answers is None and started - item.sent_at < self._uncertain_grace:
-                        return produced  # it may still be running: look again later
+                        # Rasa may still be working on it: look again later.
+                        if from_user:
+                            body = {"text": messages.text("service_down_again")}
+                            produced.append(self._add(conversation_id, "system", body))
+                        return produced
                 if answers is None:
                     answers = await self.rasa.send(conversation_id, item.message)
                     if not answers and not await self._actions_up():

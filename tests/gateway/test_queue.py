@@ -71,10 +71,12 @@ def test_timed_out_message_is_read_back_from_the_tracker_not_sent_twice(rig) -> 
     assert out["queued"] is True
     assert out["messages"][0]["text"] == messages.text("service_down")
     rig.rasa.delay = 0
-    wait_for(lambda: "Vous avez écrit : lent" in [m["text"] for m in history(rig, cid)])
+    # A new message while Rasa may still be working: kept too, and the user is told so.
+    assert rig.say(cid, "ensuite")["messages"][0]["text"] == messages.text("service_down_again")
+    wait_for(lambda: "Vous avez écrit : ensuite" in [m["text"] for m in history(rig, cid)])
     # Rasa handled it once: the retry took the answer from the tracker instead of resending.
     time.sleep(1)
-    assert rig.rasa.messages_for(cid) == ["lent"]
+    assert rig.rasa.messages_for(cid) == ["lent", "ensuite"]
     texts = [m["text"] for m in history(rig, cid)]
     assert texts.count("Vous avez écrit : lent") == 1
     assert messages.text("service_back") in texts
