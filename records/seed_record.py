@@ -97,7 +97,7 @@ DOCUMENTS = [
     ("lucien", "ORD_SOIN", "Soins infirmiers à domicile", "haddad", 7, False, False),
     ("ines", "CPT_REND", "Examen du premier mois", "blanc", 170, False, False),
     ("noah", "CERT_MED", "Certificat pour la cantine", "blanc", 80, False, False),
-    ("lea", "CPT_REND", "Consultation de la sage-femme", "garnier", 40, False, True),
+    ("lea", "CPT_REND", "Rendez-vous chez la sage-femme", "garnier", 40, False, True),
     ("lea", "BIOLOGIE", "Prise de sang", "laurent", 25, False, False),
     ("karim", "BIOLOGIE", "Bilan de cholestérol", "laurent", 50, False, False),
     ("julie", "DOC_ADM", "Carte de mutuelle", "patient", 60, False, False),
@@ -401,7 +401,7 @@ def seed_record(
             Message(
                 thread_id=thread.id,
                 sender_kind="professional",
-                body="Bonjour, vos résultats sont bons. Continuez votre traitement.",
+                body="Bonjour, vos résultats sont bons.\nContinuez votre traitement.",
                 sent_at=_when(3, now),
             ),
             Message(
