@@ -19,7 +19,14 @@ AXE_OPTIONS = {
 
 
 def axe_violations(page: Page) -> str:
-    """An empty string when axe-core finds no violation, else its report."""
+    """An empty string when axe-core finds no violation, else its report.
+
+    Waits for running animations first: a message fading in (0.2 s) is half transparent,
+    and axe-core would measure the colour contrast of that passing frame, not of the page.
+    """
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running')", timeout=5_000
+    )
     results = Axe().run(page, options=AXE_OPTIONS)
     return "" if results.violations_count == 0 else results.generate_report()
 
