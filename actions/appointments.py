@@ -3,6 +3,7 @@ Cancelling is a choice among the next appointments (actions/choices.py)."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
 from typing import Any
@@ -46,6 +47,18 @@ PROFESSIONAL_SYNONYMS = {
     "radio": "radiologue", "laboratoire": "laboratoire", "prise de sang": "laboratoire",
     "specialiste": "specialiste", "travail": "medecin_du_travail",
 }  # fmt: skip
+
+
+# Typed instead of the "Je ne sais pas" button at the place question.
+_NO_PLACE = re.compile(
+    r"^(?:euh |ben |bah )?(?:je (?:ne )?sais (?:pas|plus)|j(?:e |')?sais pas|jsp|j'?en sais rien"
+    r"|aucune idee|pas de lieu|pas d'adresse|je ne connais pas l'adresse|on verra)\b"
+)
+# Words of an address: "cabinet du docteur, vendredi 14h" stays a place.
+_ADDRESS_WORDS = re.compile(
+    r"\b(rue|avenue|av|bd|boulevard|place|chemin|route|allee|impasse|quai|cabinet|hopital"
+    r"|clinique|centre|maison|chu|ch|labo|laboratoire|pharmacie|cedex|batiment|etage)\b"
+)
 
 
 def _plain(text: Any) -> str:
@@ -136,6 +149,14 @@ class ValidateAppointmentForm(CountingFormValidation):
         place = str(value).strip()
         if not place or len(place) > 200:
             return self.reject(dispatcher, tracker, "appointment_place", "utter_invalid_place")
+        if _NO_PLACE.search(_plain(place)):
+            return self.accept(tracker, "appointment_place", "none")
+        # "euh non plutôt vendredi 14h": a new day and time, not an address. The time is
+        # changed and the place asked again; the summary shows the new time in full words.
+        when, has_time = parse_when(place)
+        if when is not None and has_time and not _ADDRESS_WORDS.search(_plain(place)):
+            changed = self.validate_appointment_time(place, dispatcher, tracker, domain)
+            return {**changed, "appointment_place": None}
         return self.accept(tracker, "appointment_place", place)
 
     def validate_reminder(

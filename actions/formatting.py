@@ -157,6 +157,37 @@ def _extract_time(text: str) -> tuple[time | None, str]:
     return None, text
 
 
+_DATE_IN_TEXT = re.compile(
+    r"\b\d{1,2}(?:er)?\s+" + _MONTH_WORD.pattern + r"(?:\s+\d{4})?"
+    r"|" + _DIGITS_DATE.pattern
+)
+_NOT_A_BARE_DAY = re.compile(
+    r"\b(jours?|semaines?|mois|ans?|dans|heures?|minutes?)\b|[/.:-]|\d{3,}|" + _MONTH_WORD.pattern
+)
+
+
+def _bare_day(text: str, today: date) -> date | None:
+    """ "le 3", "non en fait c le 4": a day of the month alone is the next such day (this
+    month if it is still to come, else the next month that has it). dateparser reads it in
+    the current month, even when that day is past."""
+    numbers = re.findall(r"\b(\d{1,2})(?:er)?\b", text)
+    if len(numbers) != 1 or _NOT_A_BARE_DAY.search(text):
+        return None
+    number = int(numbers[0])
+    if not 1 <= number <= 31:
+        return None
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            candidate = date(year, month, number)
+        except ValueError:  # no 31 in this month
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
 def parse_when(text: str, now: datetime | None = None) -> tuple[datetime | None, bool]:
     """Read a French date with an optional time. Returns (moment, has_time).
 
@@ -188,28 +219,59 @@ def parse_when(text: str, now: datetime | None = None) -> tuple[datetime | None,
         cleaned = re.sub(r"\s+", " ", cleaned).strip()
         if not cleaned or not re.search(r"\d", cleaned):
             return None, False
-        parsed = dateparser.parse(
-            cleaned,
-            languages=["fr"],
-            settings={**DATEPARSER_SETTINGS, "RELATIVE_BASE": now.replace(tzinfo=None)},
-        )
-        if parsed is None:
-            return None, False
-        day = parsed.date()
+        day = _bare_day(cleaned, now.date())
+        found = _DATE_IN_TEXT.search(cleaned)
+        if found:  # "euh non plutôt le 9 janvier": the date alone, without the words around
+            cleaned = found.group(0)
+        if day is None:
+            parsed = dateparser.parse(
+                cleaned,
+                languages=["fr"],
+                settings={**DATEPARSER_SETTINGS, "RELATIVE_BASE": now.replace(tzinfo=None)},
+            )
+            if parsed is None:
+                return None, False
+            day = parsed.date()
     when = datetime.combine(day, moment or time(0, 0), tzinfo=PARIS)
     return when, moment is not None
 
 
+_BIRTH_DATE_IN_TEXT = re.compile(
+    r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b"
+    r"|\b\d{1,2}(?:er)?\s+(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre"
+    r"|octobre|novembre|decembre)\s+\d{2,4}\b"
+)
+
+
+def _four_digit_year(found: str, today: date) -> str:
+    """ "12 avril 85" → "12 avril 1985": a two-digit year is the latest one in the past."""
+    match = re.search(r"(\d+)$", found)
+    if match and len(match.group(1)) == 2:
+        year = 2000 + int(match.group(1))
+        if year >= today.year:
+            year -= 100
+        found = found[: match.start()] + str(year)
+    return found
+
+
 def parse_birth_date(text: str, today: date | None = None) -> date | None:
-    """Read a birth date ("12/03/1958", "12 mars 1958"); it must be in the past."""
+    """Read a birth date ("12/03/1958", "12 mars 1958", "12 avril 85", "c'est le 30/11/1962");
+    it must be in the past."""
     today = today or datetime.now(PARIS).date()
     plain = _plain(text)
+    # A Vitale serial number, a NIR or a phone number is not a birth date (dateparser would
+    # read ten digits as a Unix timestamp).
+    if re.search(r"\d{9,}", re.sub(r"\s", "", plain)):
+        return None
     plain = re.sub(r"\b(je suis ne|je suis nee|ne le|nee le|le)\b", " ", plain).strip()
     compact = re.fullmatch(r"(\d{2})(\d{2})(\d{4})", re.sub(r"\s", "", plain))
     if compact:
         plain = f"{compact.group(1)}/{compact.group(2)}/{compact.group(3)}"
-    if not re.search(r"\d{4}", plain):
-        return None  # a birth date needs its year
+    found = _BIRTH_DATE_IN_TEXT.search(plain)
+    if found:  # the date alone, without the words around it
+        plain = _four_digit_year(found.group(0), today)
+    if not re.search(r"\d{4}", plain) or re.fullmatch(r"\d{4}", plain):
+        return None  # a birth date needs its day, month and year
     parsed = dateparser.parse(
         plain, languages=["fr"], settings={**DATEPARSER_SETTINGS, "PREFER_DATES_FROM": "past"}
     )

@@ -122,6 +122,26 @@ def test_dates_in_full_words() -> None:
     assert parse_birth_date("demain") is None
 
 
+def test_dates_as_people_write_them() -> None:
+    from datetime import date, datetime
+
+    from actions.formatting import PARIS
+
+    now = datetime(2026, 11, 27, 10, 0, tzinfo=PARIS)  # a Friday
+    # A day of the month alone is the next such day, never one already past.
+    assert parse_when("le 3 a 15h", now)[0] == datetime(2026, 12, 3, 15, 0, tzinfo=PARIS)
+    assert parse_when("non en fait c le 4", now) == (datetime(2026, 12, 4, tzinfo=PARIS), False)
+    assert parse_when("le 31 à 10h", now)[0] == datetime(2026, 12, 31, 10, 0, tzinfo=PARIS)
+    assert parse_when("dans 3 jours", now)[0].date() == date(2026, 11, 30)
+    today = date(2026, 11, 27)
+    # A Vitale serial number is not a birth date (dateparser reads it as a Unix timestamp).
+    assert parse_birth_date("1000000101", today) is None
+    assert parse_birth_date("2001", today) is None
+    assert parse_birth_date("le 12 avril 85", today) == date(1985, 4, 12)
+    assert parse_birth_date("12/04/05", today) == date(2005, 4, 12)
+    assert parse_birth_date("la date c'est pas bonne c le 30/11/1962", today) == date(1962, 11, 30)
+
+
 def test_the_action_server_serves_exactly_the_domain_actions(domain: dict[str, Any]) -> None:
     from rasa_sdk.executor import ActionExecutor
 

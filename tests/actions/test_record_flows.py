@@ -9,7 +9,11 @@ from typing import Any
 
 import pytest
 
-from actions.appointments import ActionBookAppointment, ActionListAppointments
+from actions.appointments import (
+    ActionBookAppointment,
+    ActionListAppointments,
+    ValidateAppointmentForm,
+)
 from actions.choices import (
     ActionAskChoice,
     ActionBlockProfessional,
@@ -91,6 +95,24 @@ async def test_an_appointment_is_created_listed_and_cancelled(
         "GET", "/me/appointments", conversation=karim.sender_id, params={"upcoming": "true"}
     ).json()
     assert all(a["starts_at"][:16] != when.isoformat()[:16] for a in left)
+
+
+async def test_the_place_question_understands_typed_answers(karim: Conversation) -> None:
+    karim.slots.update(professional="dentiste", appointment_time="2030-01-08T10:00:00+01:00")
+    karim.user("je sais pas", appointment_place="je sais pas")
+    await karim.form(ValidateAppointmentForm(), "appointment_form", "appointment_place")
+    assert karim.slots["appointment_place"] == "none", "typed instead of the button"
+
+    # A new day and time at the place question changes the time; the place is asked again.
+    change = "euh non plutot le 9 janvier 2030 à 14h"
+    karim.user(change, appointment_place=change)
+    await karim.form(ValidateAppointmentForm(), "appointment_form", "appointment_place")
+    assert karim.slots["appointment_time"].startswith("2030-01-09T14:00")
+    assert karim.slots["appointment_place"] is None
+
+    karim.user("cabinet du dr blanc le 9 à 14h", appointment_place="cabinet du dr blanc le 9 à 14h")
+    await karim.form(ValidateAppointmentForm(), "appointment_form", "appointment_place")
+    assert karim.slots["appointment_place"] == "cabinet du dr blanc le 9 à 14h"
 
 
 async def test_a_blocked_professional_is_refused_by_records(
