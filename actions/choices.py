@@ -94,13 +94,51 @@ def professional_label(professional: dict[str, Any]) -> str:
     return f"{professional.get('name', '')}, {label}" if label else str(professional.get("name"))
 
 
+# Words around a number or an ordinal that do not name an item: "le 2", "numéro 2", "celui-là".
+_FILLER = {
+    "le", "la", "l", "les", "un", "une", "numero", "num", "no", "n", "choix", "bouton", "celui",
+    "celle", "ci", "la-bas", "euh", "svp", "stp", "merci", "c", "est", "ce", "oui", "ok", "alors",
+    "je", "veux", "prends", "prend", "choisis", "choisir", "de", "du", "des",
+}  # fmt: skip
+_ORDINALS = {
+    "premier": 1, "premiere": 1, "1er": 1, "1ere": 1, "deuxieme": 2, "second": 2, "seconde": 2,
+    "2eme": 2, "2e": 2, "troisieme": 3, "3eme": 3, "3e": 3, "quatrieme": 4, "4eme": 4, "4e": 4,
+    "cinquieme": 5, "5eme": 5, "5e": 5, "sixieme": 6, "septieme": 7, "huitieme": 8,
+}  # fmt: skip
+_YES = {"oui", "ok", "d'accord", "daccord", "dac", "ouais", "celui-la", "celle-la", "ca", "lui"}
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'-]+", text)
+
+
 def match_choice(value: Any, items: list[dict[str, str]]) -> dict[str, str] | None:
+    """The item a person means: its number ("2", "le 2"), its rank ("le premier", "le
+    dernier"), "oui" when there is only one, or words of its label ("le bilan cholestérol")."""
     text = _plain(value)
-    number = re.fullmatch(r"\D*(\d{1,2})\D*", text)
-    if number and 1 <= int(number.group(1)) <= len(items):
-        return items[int(number.group(1)) - 1]
-    matches = [i for i in items if text and text in _plain(i["label"])]
-    return matches[0] if len(matches) == 1 else None
+    words = _words(text)
+    if not words or not items:
+        return None
+    others = [w for w in words if w not in _FILLER]
+    if len(others) == 1:
+        word = others[0]
+        rank = int(word) if word.isdigit() else _ORDINALS.get(word)
+        if word in ("dernier", "derniere"):
+            rank = len(items)
+        if rank is not None and 1 <= rank <= len(items):
+            return items[rank - 1]
+    if len(items) == 1 and set(words) <= _FILLER | _YES:
+        return items[0]
+    whole = [i for i in items if text in _plain(i["label"])]
+    if len(whole) == 1:
+        return whole[0]
+    # Numbers and words of three letters or more that the label contains: the one item with
+    # the most ("celui du 3 décembre").
+    significant = {w for w in others if len(w) >= 3 or w.isdigit()}
+    scores = [(len(significant & set(_words(_plain(i["label"])))), i) for i in items]
+    best = max((score for score, _ in scores), default=0)
+    chosen = [i for score, i in scores if score == best]
+    return chosen[0] if best > 0 and len(chosen) == 1 else None
 
 
 class ChoiceFormValidation(CountingFormValidation):

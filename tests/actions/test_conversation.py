@@ -163,3 +163,36 @@ async def test_only_known_contacts_are_offered(domain: dict[str, Any]) -> None:
     conv.slots.update(contact_sms="06 •• •• •• 12")
     messages, _ = await conv.run(ActionAskActivationChannel())
     assert responses(messages) == ["utter_ask_channel"]
+
+
+def test_a_choice_typed_instead_of_a_button() -> None:
+    from actions.choices import match_choice
+
+    items = [
+        {"id": "a", "label": "mardi 1er décembre 2026 à 10 heures, le dentiste"},
+        {"id": "b", "label": "jeudi 3 décembre 2026 à 15 heures, le pédiatre"},
+        {"id": "c", "label": "vendredi 4 décembre 2026 à 9 heures, le kinésithérapeute"},
+    ]
+
+    def chosen(text: str, among: list[dict[str, str]] = items) -> str | None:
+        item = match_choice(text, among)
+        return item["id"] if item else None
+
+    assert [chosen(t) for t in ("2", "le 2", "numéro 3", "le premier", "la deuxième")] == [
+        "b",
+        "b",
+        "c",
+        "a",
+        "b",
+    ]
+    assert chosen("le dernier") == "c"
+    assert chosen("celui du 3 décembre") == "b"
+    assert chosen("celui de noah chez le dentiste") == "a"
+    assert chosen("le pediatre") == "b"
+    assert chosen("bonjour") is None and chosen("oui") is None, "oui says nothing among three"
+    assert chosen("oui oui", items[:1]) == "a", "one item: yes means that one"
+    documents = [
+        {"id": "d1", "label": "Bilan cholestérol, 3 mars 2026"},
+        {"id": "d2", "label": "Ordonnance du dentiste, 1er avril 2026"},
+    ]
+    assert chosen("le bilan cholesterol", documents) == "d1"
