@@ -102,6 +102,17 @@ def test_generated_rules_are_up_to_date() -> None:
         assert committed == text, f"run tests/rasa/generate_rules.py: {name} is out of date"
 
 
+def test_free_text_answers_never_swallow_an_interruption(domain: dict[str, Any]) -> None:
+    """A form question answered with "qui a vu mon dossier ?" must reach the interruption
+    rule, not be stored as the answer: every from_text mapping excludes those intents."""
+    wanted = set(generate_rules.INTERRUPTIONS) | {"stop"}
+    for slot, spec in domain["slots"].items():
+        for mapping in spec.get("mappings", []):
+            if mapping.get("type") == "from_text":
+                missing = wanted - set(mapping.get("not_intent") or [])
+                assert not missing, f"slot {slot}: from_text takes {sorted(missing)}"
+
+
 def test_dates_in_full_words() -> None:
     from datetime import datetime
 
