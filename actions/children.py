@@ -4,6 +4,7 @@ the next ones due; and choosing the child to share with the other parent."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -19,12 +20,21 @@ from actions.base import (
     conversation,
 )
 from actions.errors import answer_failure
-from actions.formatting import format_iso
+from actions.formatting import PARIS, format_iso
 from actions.people import children, load_people, match_person
 from actions.records_client import RecordsError, RecordsUnavailable, records
 
 MAX_LISTED = 4
 IDENTIFIER = re.compile(r"^[a-z0-9]{8,100}$")
+
+
+def next_dose_of_each_vaccine(due: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One line per vaccine, its first missing dose: three missing doses of the same vaccine
+    are one thing to do, not three."""
+    first: dict[str, dict[str, Any]] = {}
+    for item in sorted(due, key=lambda v: str(v.get("due_date"))):
+        first.setdefault(str(item.get("vaccine", "")), item)
+    return list(first.values())
 
 
 class ChildFormValidation(CountingFormValidation):
@@ -127,13 +137,14 @@ class ActionChildHealth(RecordsAction):
             dispatcher.utter_message(response="utter_no_vaccines_done", child=child)
         if due:
             dispatcher.utter_message(response="utter_vaccines_due_intro", child=child)
-            for item in sorted(due, key=lambda v: str(v.get("due_date")))[:MAX_LISTED]:
+            for item in next_dose_of_each_vaccine(due)[:MAX_LISTED]:
+                due_date = str(item.get("due_date"))[:10]
+                late = due_date < datetime.now(PARIS).date().isoformat()
+                response = "utter_vaccine_late_item" if late else "utter_vaccine_due_item"
                 dispatcher.utter_message(
-                    response="utter_vaccine_due_item_obligatory"
-                    if item.get("obligatory")
-                    else "utter_vaccine_due_item",
+                    response=response + ("_obligatory" if item.get("obligatory") else ""),
                     vaccine=item.get("vaccine", ""),
-                    date=format_iso(str(item.get("due_date"))[:10]),
+                    date=format_iso(due_date),
                 )
         else:
             dispatcher.utter_message(response="utter_no_vaccines_due", child=child)

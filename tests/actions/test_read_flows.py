@@ -4,12 +4,14 @@ and every button stays within Telegram's 64-byte callback data."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import Any
 
 from actions.appointments import ActionListAppointments
 from actions.children import ActionChildHealth, ValidateChildForm
 from actions.documents import ActionListDocuments
 from actions.emergency import ActionEmergencyInfo, ValidateEmergencyContactForm
+from actions.formatting import PARIS, parse_when
 from actions.messages import ActionReadMessages
 from actions.sharing import ActionAccessHistory, ActionSharingSummary
 from tests.actions.conftest import Conversation, responses
@@ -61,6 +63,15 @@ async def test_a_childs_vaccinations_and_the_next_ones(karim: Conversation) -> N
     assert said[0] in ("utter_vaccines_done_intro", "utter_no_vaccines_done")
     assert "utter_vaccines_due_intro" in said or "utter_no_vaccines_due" in said
     assert all(m.get("child") in (None, "Noah") for m in messages)
+    items = [m for m in messages if m["response"].startswith("utter_vaccine_")]
+    items = [m for m in items if "done" not in m["response"]]
+    vaccines = [m["vaccine"] for m in items]
+    assert len(vaccines) == len(set(vaccines)), f"one line per vaccine: {vaccines}"
+    today = datetime.now(PARIS).date()
+    for item in items:  # a date already past is said "en retard", never "à faire avant"
+        late = item["response"].startswith("utter_vaccine_late_item")
+        due = parse_when(item["date"], datetime.now(PARIS) - timedelta(days=365 * 20))[0]
+        assert due is None or late == (due.date() < today), item
 
 
 async def test_emergency_contacts_are_listed_when_adding_one(karim: Conversation) -> None:
