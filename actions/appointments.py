@@ -76,6 +76,17 @@ def normalise_professional(value: Any) -> str | None:
     return None
 
 
+def value_before_this_turn(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest user message filled it again."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+    return None
+
+
 def who_words(tracker: Tracker) -> str:
     person = tracker.get_slot("person")
     return "vous" if not person or person == "moi" else str(person)
@@ -122,6 +133,11 @@ class ValidateAppointmentForm(CountingFormValidation):
     def validate_professional(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        previous = value_before_this_turn(tracker, "professional")
+        if previous and tracker.get_slot("requested_slot") != "professional":
+            # "cabinet du dr Blanc" answers the place question: its "dr" is not a new kind
+            # of professional for an appointment already said to be with the pediatrician.
+            return {"professional": previous}
         kind = normalise_professional(value)
         if kind is None:
             return self.reject(dispatcher, tracker, "professional", "utter_invalid_professional")

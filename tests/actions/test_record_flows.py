@@ -98,7 +98,8 @@ async def test_an_appointment_is_created_listed_and_cancelled(
 
 
 async def test_the_place_question_understands_typed_answers(karim: Conversation) -> None:
-    karim.slots.update(professional="dentiste", appointment_time="2030-01-08T10:00:00+01:00")
+    karim.user("rdv chez le dentiste", intent="book_appointment", professional="dentiste")
+    karim.slots.update(appointment_time="2030-01-08T10:00:00+01:00")
     karim.user("je sais pas", appointment_place="je sais pas")
     await karim.form(ValidateAppointmentForm(), "appointment_form", "appointment_place")
     assert karim.slots["appointment_place"] == "none", "typed instead of the button"
@@ -110,9 +111,12 @@ async def test_the_place_question_understands_typed_answers(karim: Conversation)
     assert karim.slots["appointment_time"].startswith("2030-01-09T14:00")
     assert karim.slots["appointment_place"] is None
 
-    karim.user("cabinet du dr blanc le 9 à 14h", appointment_place="cabinet du dr blanc le 9 à 14h")
+    # "dr" in the address is not a new professional for this appointment.
+    place = "cabinet du dr blanc le 9 à 14h"
+    karim.user(place, appointment_place=place, professional="medecin_generaliste")
     await karim.form(ValidateAppointmentForm(), "appointment_form", "appointment_place")
-    assert karim.slots["appointment_place"] == "cabinet du dr blanc le 9 à 14h"
+    assert karim.slots["appointment_place"] == place
+    assert karim.slots["professional"] == "dentiste"
 
 
 async def test_a_blocked_professional_is_refused_by_records(
