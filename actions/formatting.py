@@ -220,10 +220,10 @@ def parse_when(text: str, now: datetime | None = None) -> tuple[datetime | None,
         if not cleaned or not re.search(r"\d", cleaned):
             return None, False
         day = _bare_day(cleaned, now.date())
-        found = _DATE_IN_TEXT.search(cleaned)
-        if found:  # "euh non plutôt le 9 janvier": the date alone, without the words around
-            cleaned = found.group(0)
         if day is None:
+            found = _DATE_IN_TEXT.search(cleaned)
+            if found:  # "euh non plutôt le 9 janvier": the date without the words around it
+                cleaned = found.group(0)
             parsed = dateparser.parse(
                 cleaned,
                 languages=["fr"],
@@ -236,10 +236,10 @@ def parse_when(text: str, now: datetime | None = None) -> tuple[datetime | None,
     return when, moment is not None
 
 
+# A birth date inside a sentence: day, month and a year of two or four digits.
 _BIRTH_DATE_IN_TEXT = re.compile(
     r"\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{2,4}\b"
-    r"|\b\d{1,2}(?:er)?\s+(?:janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre"
-    r"|octobre|novembre|decembre)\s+\d{2,4}\b"
+    r"|\b\d{1,2}(?:er)?\s+" + _MONTH_WORD.pattern + r"\s+\d{2,4}\b"
 )
 
 
