@@ -146,7 +146,15 @@ class ValidateAppointmentForm(CountingFormValidation):
     def validate_appointment_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        when, has_time = parse_when(str(value))
+        return self._check_time(*parse_when(str(value)), dispatcher, tracker)
+
+    def _check_time(
+        self,
+        when: datetime | None,
+        has_time: bool,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> dict[str, Any]:
         if when is None:
             return self.reject(
                 dispatcher, tracker, "appointment_time", "utter_invalid_appointment_time"
@@ -171,7 +179,7 @@ class ValidateAppointmentForm(CountingFormValidation):
         # changed and the place asked again; the summary shows the new time in full words.
         when, has_time = parse_when(place)
         if when is not None and has_time and not _ADDRESS_WORDS.search(_plain(place)):
-            changed = self.validate_appointment_time(place, dispatcher, tracker, domain)
+            changed = self._check_time(when, has_time, dispatcher, tracker)
             return {**changed, "appointment_place": None}
         return self.accept(tracker, "appointment_place", place)
 

@@ -137,9 +137,10 @@ class ActionChildHealth(RecordsAction):
             dispatcher.utter_message(response="utter_no_vaccines_done", child=child)
         if due:
             dispatcher.utter_message(response="utter_vaccines_due_intro", child=child)
+            today = datetime.now(PARIS).date().isoformat()
             for item in next_dose_of_each_vaccine(due)[:MAX_LISTED]:
                 due_date = str(item.get("due_date"))[:10]
-                late = due_date < datetime.now(PARIS).date().isoformat()
+                late = due_date < today
                 response = "utter_vaccine_late_item" if late else "utter_vaccine_due_item"
                 dispatcher.utter_message(
                     response=response + ("_obligatory" if item.get("obligatory") else ""),
