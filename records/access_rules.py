@@ -59,6 +59,7 @@ class Action(str, Enum):
     EXPORT = "export"
     ADMIN_BLOCK = "admin_block"  # an administrator professional blocks another professional
     CHANGE = "change"  # a professional corrects a document they added
+    UNHIDE = "unhide"  # show again a hidden document (a change of its visibility)
 
 
 class Outcome(str, Enum):
@@ -109,6 +110,7 @@ class Subject:
     person_id: str
     relation: Relation = Relation.NONE  # for patient-side callers
     is_minor: bool = False
+    attached_parent: bool = False  # the caller is the parent the child is attached to
     care: CareLink = field(default_factory=CareLink)  # for professional callers
     switches: Switches = field(default_factory=Switches)
 
@@ -117,6 +119,7 @@ class Subject:
 class DocumentFacts:
     category: str
     hidden: bool = False
+    hidden_by_owner: bool = False  # hidden by the person's side: only that side shows it again
     hidden_from_parents: bool = False
     author_professional_id: str | None = None
     added_by_patient_side: bool = False  # uploaded by the person, a parent or a representative
@@ -209,6 +212,7 @@ class ManagerLink:
     manager_user_id: str
     kind: str  # "parent" or "representative"
     granted: bool = True  # a second parent is linked but not granted until the share
+    attached: bool = False  # the parent the child is attached to (manages the sharing)
 
 
 def relation_of(
@@ -235,6 +239,13 @@ def relation_of(
                 return Relation.PARENT
             found = Relation.PARENT_NOT_GRANTED
     return found
+
+
+def is_attached_parent(caller_user_id: str | None, links: Iterable[ManagerLink]) -> bool:
+    return caller_user_id is not None and any(
+        link.manager_user_id == caller_user_id and link.kind == "parent" and link.attached
+        for link in links
+    )
 
 
 # --- the decision -----------------------------------------------------------------------
@@ -288,7 +299,14 @@ def _decide_patient_side(
         return _hide()
     if document is not None and rel is Relation.PARENT and document.hidden_from_parents:
         return _hide()  # a minor may keep a treatment secret (R1111-6)
-    if action in (Action.READ, Action.MANAGE, Action.ADD, Action.EXPORT, Action.MESSAGE_READ):
+    if action in (
+        Action.READ,
+        Action.MANAGE,
+        Action.UNHIDE,
+        Action.ADD,
+        Action.EXPORT,
+        Action.MESSAGE_READ,
+    ):
         return _allow()
     if action is Action.DELETE:
         if document is not None and not document.added_by_patient_side:
@@ -305,9 +323,13 @@ def _decide_patient_side(
             return _forbid("consent_in_person_only")
         return _allow()
     if action is Action.SHARE_CHILD:
-        if rel is Relation.PARENT and subject.is_minor:
+        if not subject.is_minor:
+            return _forbid("not_a_child")
+        # Only the parent the child is attached to (or the legal representative) decides
+        # who else follows the child; a parent the child was shared with cannot pass it on.
+        if (rel is Relation.PARENT and subject.attached_parent) or rel is Relation.REPRESENTATIVE:
             return _allow()
-        return _forbid("not_a_child")
+        return _forbid("attached_parent_only")
     # EMERGENCY, MESSAGE_START, MESSAGE_CLOSE are professional actions.
     return _forbid("professionals_only")
 
@@ -325,16 +347,22 @@ def _decide_professional(
     if occupational and not care.occupational_consent:
         return _forbid("occupational_consent_missing", log=True)
     if action is Action.EMERGENCY:
-        return _decide_emergency(caller, subject, reason, occupational)
+        return _decide_emergency(caller, subject, document, reason, occupational)
+    if action in (Action.MESSAGE_READ, Action.MESSAGE_REPLY, Action.MESSAGE_CLOSE):
+        if thread is None or thread.professional_id != caller.professional_id:
+            return _hide()
+    if care.blocked and action is not Action.ADMIN_BLOCK:
+        # Blocking means no access at all: reading, writing and messaging.
+        if action is Action.CHANGE and document is None:
+            return _hide(log=True)
+        return _forbid("professional_blocked", log=True)
     if action is Action.ADD:
         # Feeding the record needs no consent (CSP L1111-17 III): the person is informed.
         return _allow(log=True)
     if action is Action.MESSAGE_START:
         return _allow(log=False)
     if action in (Action.MESSAGE_READ, Action.MESSAGE_REPLY, Action.MESSAGE_CLOSE):
-        if thread is None or thread.professional_id != caller.professional_id:
-            return _hide()
-        if action is Action.MESSAGE_REPLY and not thread.open:
+        if action is Action.MESSAGE_REPLY and thread is not None and not thread.open:
             return _forbid("thread_closed")
         return _allow()
     if action is Action.ADMIN_BLOCK:
@@ -344,28 +372,35 @@ def _decide_professional(
         if not care.administrator:
             return _forbid("administrators_only", log=True)
         return _allow(log=True)
-    if action is Action.CHANGE:
+    if action in (Action.CHANGE, Action.UNHIDE):
         if document is None:
             return _hide(log=True)
-        if care.blocked:
-            return _forbid("professional_blocked", log=True)
         author = document.author_professional_id == caller.professional_id
         if is_hidden(document, subject.switches) and not (author or care.administrator):
             return _hide("not_found", log=True)
         if not author:
             return _forbid("document_not_yours", log=True)
+        if action is Action.UNHIDE and document.hidden_by_owner:
+            # What the person hid, only the person's side shows again.
+            return _forbid("hidden_by_patient", log=True)
         return _allow(log=True)
     if action is not Action.READ:
         return _forbid("patients_only", log=True)
-    if care.blocked:
-        return _forbid("professional_blocked", log=True)
     if not care.authorised and not occupational:
         return _forbid("no_care_consent", log=True)
     if document is None:
         return _allow(log=True)
-    if is_hidden(document, subject.switches):
+    return _document_for_professional(caller, subject, document, hidden_allowed=False)
+
+
+def _document_for_professional(
+    caller: Actor, subject: Subject, document: DocumentFacts, hidden_allowed: bool
+) -> Decision:
+    """One document for a professional already let into the record: hidden documents only
+    for their author and the administrators (or when `hidden_allowed`), then the matrix."""
+    if is_hidden(document, subject.switches) and not hidden_allowed:
         author = document.author_professional_id == caller.professional_id
-        if not (author or care.administrator):
+        if not (author or subject.care.administrator):
             return _hide("not_found", log=True)
     if document.category not in matrix().allowed_categories(caller.profession):
         return _forbid("category_not_allowed", log=True)
@@ -373,8 +408,14 @@ def _decide_professional(
 
 
 def _decide_emergency(
-    caller: Actor, subject: Subject, reason: str | None, occupational: bool
+    caller: Actor,
+    subject: Subject,
+    document: DocumentFacts | None,
+    reason: str | None,
+    occupational: bool,
 ) -> Decision:
+    """Break-glass access; with a document, whether that emergency access shows it: the
+    same profession matrix as a normal read, hidden ones only when the person allows it."""
     if occupational:
         return _forbid("emergency_not_for_occupational", log=True)
     if not reason or len(reason.strip()) < MIN_EMERGENCY_REASON:
@@ -385,13 +426,25 @@ def _decide_emergency(
     allowed = sw.samu_access if is_samu(caller.profession) else sw.emergency_access
     if not allowed:
         return _forbid("emergency_access_off", log=True)
-    return _allow(log=True)
+    if document is None:
+        return _allow(log=True)
+    return _document_for_professional(
+        caller, subject, document, hidden_allowed=sw.emergency_hidden_documents
+    )
 
 
-def can_read_document(caller: Actor, subject: Subject, document: DocumentFacts) -> bool:
+def can_read_document(
+    caller: Actor,
+    subject: Subject,
+    document: DocumentFacts,
+    action: Action = Action.READ,
+    reason: str | None = None,
+) -> bool:
     """For lists: documents a caller may not read are left out without a trace."""
-    return decide(caller, Action.READ, subject, document).allowed
+    return decide(caller, action, subject, document, reason=reason).allowed
 
 
-def emergency_sees_hidden(switches: Switches) -> bool:
-    return switches.emergency_hidden_documents
+def tell_managers_about(document: DocumentFacts | None) -> bool:
+    """Whether the parent or representative who follows a person hears of an event about
+    this document: never about a document kept secret from the parents (R1111-6)."""
+    return document is None or not document.hidden_from_parents

@@ -85,6 +85,8 @@ RECORD_ERRORS: dict[str, str] = {
         "Donnez cet accord vous-même dans Mon espace santé.\nLe robot ne peut pas le donner."
     ),
     "not_a_child": "Vous pouvez partager seulement le profil d'un enfant mineur.",
+    "attached_parent_only": ("Seul le parent qui gère le profil de l'enfant peut le partager."),
+    "hidden_by_patient": "La personne a caché ce document.\nElle seule peut le montrer à nouveau.",
     "professionals_only": "Seul un professionnel de santé fait cette action.",
     "patients_only": "Seule la personne décide de cela.",
     "administrators_only": "Seuls les médecins choisis par la personne peuvent bloquer un accès.",
@@ -133,6 +135,9 @@ NOTIFICATIONS: dict[str, str] = {
     ),
     "new_message": "{who} vous a écrit un message dans Mon espace santé.",
     "child_shared": "Vous pouvez maintenant suivre la santé de {child}.",
+    "child_unshared": "Vous ne suivez plus la santé de {child} dans Mon espace santé.",
+    "child_share_started": "{other} peut maintenant suivre la santé de {child}.",
+    "child_share_stopped": "{other} ne suit plus la santé de {child}.",
     "appointment_reminder": "Rappel : rendez-vous pour {name} {when}.\nAvec : {who}.",
     "recommended_reminder": (
         "Pensez à ce soin pour {name} : {what}.\n"

@@ -130,6 +130,7 @@ def manager_links(session: Session, person_id: str) -> list[ManagerLink]:
             manager_user_id=link.parent_id,
             kind="parent",
             granted=link.role == "attached" or link.shared_at is not None,
+            attached=link.role == "attached",
         )
         for link in session.execute(
             select(ChildLink).where(ChildLink.child_id == person_id)

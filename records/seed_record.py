@@ -246,6 +246,7 @@ def seed_record(
                 added_by_person_id=person.id if source == "patient" else None,
                 author_name=name,
                 hidden=hidden,
+                hidden_by_owner=hidden,  # the demo's hidden documents were hidden by the person
                 hidden_from_parents=secret,
                 added_at=when,
                 updated_at=when,

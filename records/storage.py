@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,10 +146,18 @@ _MAGIC: list[tuple[bytes, Sniffed]] = [
     (b"{\\rtf", Sniffed("application/rtf", "rtf")),
 ]
 TEXT = Sniffed("text/plain", "txt")
+# Text that a browser would take for a page or a script is not a plain note: refused, even
+# though documents are served as downloads that never run (records/services/record_views.py).
+MARKUP = re.compile(
+    rb"<\s*(?:!doctype|\?xml|html|head|body|script|iframe|frame|svg|math|object|embed|img|"
+    rb"style|link|meta|form|input|a\s|base|video|audio|xsl)",
+    re.IGNORECASE,
+)
 
 
 def _is_text(data: bytes) -> bool:
-    if b"\x00" in data:
+    """Every byte of the file is checked, not only its beginning."""
+    if b"\x00" in data or MARKUP.search(data):
         return False
     try:
         data.decode("utf-8")
@@ -166,7 +175,7 @@ def sniff(data: bytes) -> Sniffed | None:
     for magic, kind in _MAGIC:
         if data.startswith(magic):
             return kind
-    if _is_text(data[:65536]):
+    if _is_text(data):
         return TEXT
     return None
 

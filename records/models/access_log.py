@@ -1,5 +1,5 @@
 """The append-only access log (SPEC §3.4): every consultation, addition, change, emergency
-access and refused attempt. Rows are never updated (a database trigger refuses it)."""
+access and refused attempt. Rows are never updated nor deleted (database triggers refuse both)."""
 
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from records.models.base import Base, IdMixin, UTCDateTime
@@ -46,6 +46,8 @@ class Document(IdMixin, Base):
     )
     author_name: Mapped[str] = mapped_column(String(200))
     hidden: Mapped[bool] = mapped_column(default=False)
+    # Hidden by the person's side (or by their default): a professional cannot show it again.
+    hidden_by_owner: Mapped[bool] = mapped_column(default=False, server_default=false())
     hidden_from_parents: Mapped[bool] = mapped_column(default=False)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -22,7 +22,6 @@ from records.exports.growth_chart import growth_svg
 from records.messages_record import PROFESSION_LABELS, VACCINE_LABELS
 from records.models import (
     CATEGORIES,
-    AccessLogEntry,
     Account,
     Appointment,
     CareTeamLink,
@@ -268,6 +267,7 @@ async def upload_document(
         raise AppError(exc.code, 413 if exc.code == "file_too_large" else 422) from exc
     key = get_storage().put(data)
     now = clock.now()
+    default_hidden = settings_of(session, g.person.id).default_hidden
     doc = Document(
         person_id=g.person.id,
         title=title.strip(),
@@ -278,7 +278,8 @@ async def upload_document(
         source="patient",
         added_by_person_id=caller.person_id,
         author_name=_caller_name(session, caller),
-        hidden=settings_of(session, g.person.id).default_hidden,
+        hidden=default_hidden,
+        hidden_by_owner=default_hidden,
         hidden_from_parents=False,
         added_at=now,
         updated_at=now,
@@ -308,7 +309,7 @@ def document_content(
     document_id: str, caller: Caller = Depends(record_caller), session: Session = Depends(get_db)
 ):
     doc = _document(session, caller, document_id, Action.READ)
-    return Response(read_file(doc.storage_key), media_type=doc.media_type)
+    return views.document_content(doc, read_file(doc.storage_key))
 
 
 @router.post("/me/documents/{document_id}/hide", response_model=DocumentOut)
@@ -316,7 +317,7 @@ def hide_document(
     document_id: str, caller: Caller = Depends(record_caller), session: Session = Depends(get_db)
 ):
     doc = _document(session, caller, document_id, Action.MANAGE)
-    doc.hidden, doc.updated_at = True, clock.now()
+    doc.hidden, doc.hidden_by_owner, doc.updated_at = True, True, clock.now()
     session.commit()
     return views.document_out(doc)
 
@@ -325,8 +326,8 @@ def hide_document(
 def show_document(
     document_id: str, caller: Caller = Depends(record_caller), session: Session = Depends(get_db)
 ):
-    doc = _document(session, caller, document_id, Action.MANAGE)
-    doc.hidden, doc.updated_at = False, clock.now()
+    doc = _document(session, caller, document_id, Action.UNHIDE)
+    doc.hidden, doc.hidden_by_owner, doc.updated_at = False, False, clock.now()
     session.commit()
     return views.document_out(doc)
 
@@ -548,16 +549,12 @@ def sharing_summary(
     has_traitant_link = any(lk.professional_id == g.person.medecin_traitant_id for lk in links)
     if g.person.medecin_traitant_id and not has_traitant_link:
         authorised.add(g.person.medecin_traitant_id)
-    settings = settings_of(session, g.person.id)
-    hidden = session.execute(
-        select(Document.id).where(Document.person_id == g.person.id, Document.hidden.is_(True))
-    ).all()
-    total = session.execute(select(Document.id).where(Document.person_id == g.person.id)).all()
+    hidden = views.hidden_count(session, g.actor, g.subject)
     session.commit()
     return SharingSummary(
         professionals_authorised=len(authorised),
         professionals_blocked=sum(1 for lk in links if lk.blocked_at),
-        hidden_documents=len(total) if settings.hide_all else len(hidden),
+        hidden_documents=hidden,
         never=NEVER,
     )
 
@@ -641,6 +638,38 @@ def get_emergency_summary(
 # --- children ---------------------------------------------------------------------------
 
 
+def _recorded_parent(session: Session, child_id: str, identifier: str) -> ChildLink:
+    """The child's other parent as recorded for this child, with an active account."""
+    found = session.execute(
+        select(ChildLink)
+        .join(Account, Account.person_id == ChildLink.parent_id)
+        .where(
+            ChildLink.child_id == child_id,
+            ChildLink.role == "second_parent",
+            Account.identifier == identifier.strip().lower(),
+            Account.status == "active",
+        )
+    ).scalar_one_or_none()
+    if found is None:
+        raise AppError("second_parent_not_found", 404)
+    return found
+
+
+def _attached_parent(session: Session, child_id: str) -> Person | None:
+    return session.execute(
+        select(Person)
+        .join(ChildLink, ChildLink.parent_id == Person.id)
+        .where(ChildLink.child_id == child_id, ChildLink.role == "attached")
+    ).scalar_one_or_none()
+
+
+def _tell_of_share(session: Session, child: Person, other: Person, template: str) -> None:
+    """The attached parent hears of every change of who follows the child."""
+    attached = _attached_parent(session, child.id)
+    if attached is not None:
+        notify(session, attached, template, child=child.first_name, other=other.first_name)
+
+
 @router.post("/me/children/{child_id}/share", response_model=Done)
 def share_child(
     child_id: str,
@@ -648,32 +677,17 @@ def share_child(
     caller: Caller = Depends(record_caller),
     session: Session = Depends(get_db),
 ):
-    """Share a child's profile with the second parent, who must have an active account."""
+    """Share a child's profile with the other parent recorded for the child, who must have an
+    active account. Only the parent the child is attached to (or the representative)."""
     g = check(session, caller, Action.SHARE_CHILD, child_id, realm=REALM)
-    other = session.execute(
-        select(Account).where(
-            Account.identifier == body.identifier.strip().lower(), Account.status == "active"
-        )
-    ).scalar_one_or_none()
-    if other is None or other.person_id == caller.person_id:
-        raise AppError("second_parent_not_found", 404)
-    link = session.execute(
-        select(ChildLink).where(
-            ChildLink.child_id == child_id, ChildLink.parent_id == other.person_id
-        )
-    ).scalar_one_or_none()
-    now = clock.now()
-    if link is None:
-        link = ChildLink(
-            child_id=child_id, parent_id=other.person_id, role="second_parent", created_at=now
-        )
-        session.add(link)
-    elif link.role == "attached" or link.shared_at is not None:
+    link = _recorded_parent(session, child_id, body.identifier)
+    if link.shared_at is not None:
         raise AppError("already_shared", 409)
-    link.shared_at = now
-    second = session.get(Person, other.person_id)
+    link.shared_at = clock.now()
+    second = session.get(Person, link.parent_id)
     assert second is not None
     notify(session, second, "child_shared", child=g.person.first_name)
+    _tell_of_share(session, g.person, second, "child_share_started")
     session.commit()
     return Done()
 
@@ -685,17 +699,23 @@ def unshare_child(
     caller: Caller = Depends(record_caller),
     session: Session = Depends(get_db),
 ):
-    check(session, caller, Action.SHARE_CHILD, child_id, realm=REALM)
+    """Stop the share; the recorded link stays so the parent can share again later."""
+    g = check(session, caller, Action.SHARE_CHILD, child_id, realm=REALM)
     link = session.execute(
         select(ChildLink).where(
             ChildLink.child_id == child_id,
             ChildLink.parent_id == parent_id,
             ChildLink.role == "second_parent",
+            ChildLink.shared_at.is_not(None),
         )
     ).scalar_one_or_none()
     if link is None:
         raise AppError("not_found", 404)
-    session.delete(link)
+    link.shared_at = None
+    second = session.get(Person, link.parent_id)
+    assert second is not None
+    notify(session, second, "child_unshared", child=g.person.first_name)
+    _tell_of_share(session, g.person, second, "child_share_stopped")
     session.commit()
     return Response(status_code=204)
 
@@ -916,12 +936,7 @@ def access_log(
 ):
     """Who saw or changed the record: "qui a vu mon dossier"."""
     g = _me(session, caller, Action.READ, person_id)
-    rows = session.execute(
-        select(AccessLogEntry)
-        .where(AccessLogEntry.person_id == g.person.id)
-        .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id)
-        .limit(limit)
-    ).scalars()
+    rows = views.visible_log(session, g.actor, g.subject, limit)
     return [
         AccessLogOut(
             at=clock.to_paris(r.at),

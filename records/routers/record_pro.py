@@ -6,12 +6,12 @@ addition, emergency access and refusal is logged and notified there."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Form, Response, UploadFile
-from sqlalchemy import false, select
+from fastapi import APIRouter, Depends, File, Form, UploadFile
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from records import clock
-from records.access_rules import Action, emergency_sees_hidden
+from records.access_rules import Action
 from records.deps import get_db
 from records.errors import AppError
 from records.models import (
@@ -112,7 +112,7 @@ def document_content(
 ):
     doc, _ = _patient_doc(session, caller, person_id, document_id)
     session.commit()
-    return Response(read_file(doc.storage_key), media_type=doc.media_type)
+    return views.document_content(doc, read_file(doc.storage_key))
 
 
 @router.patch("/patients/{person_id}/documents/{document_id}", response_model=DocumentOut)
@@ -127,17 +127,19 @@ def change_document(
     doc = session.get(Document, document_id)
     if doc is not None and doc.person_id != person_id:
         doc = None
+    changes = body.model_dump(exclude_unset=True)
+    # Showing again a hidden document is decided on its own: what the person hid stays hidden.
+    unhide = doc is not None and doc.hidden and changes.get("hidden") is False
     g = check(
         session,
         caller,
-        Action.CHANGE,
+        Action.UNHIDE if unhide else Action.CHANGE,
         person_id,
         document=doc,
         realm=REALM,
         log_action="change_document",
     )
     assert doc is not None
-    changes = body.model_dump(exclude_unset=True)
     if changes.get("hidden_from_parents") and not g.subject.is_minor:
         session.rollback()
         raise AppError("not_a_minor", 422)
@@ -199,7 +201,9 @@ async def add_document(
         raise AppError("adults_only", 422)
     pro = _pro(session, caller)
     doc.author_name = views.professional_name(pro)
-    doc.hidden = hidden or settings_of(session, person_id).default_hidden
+    default_hidden = settings_of(session, person_id).default_hidden
+    doc.hidden = hidden or default_hidden
+    doc.hidden_by_owner = default_hidden  # the person's default is the person's choice
     doc.storage_key = get_storage().put(data)
     session.add(doc)
     session.flush()
@@ -305,12 +309,9 @@ def emergency(
         log_action="emergency",
     )
     summary = views.emergency_summary(session, person_id)
-    query = select(Document).where(Document.person_id == person_id)
-    if not emergency_sees_hidden(g.subject.switches):
-        if g.subject.switches.hide_all:
-            query = query.where(false())
-        query = query.where(Document.hidden.is_(False))
-    docs = session.execute(query.order_by(Document.added_at.desc()).limit(50)).scalars()
+    docs = views.visible_documents(
+        session, g.actor, g.subject, action=Action.EMERGENCY, reason=body.reason
+    )[:50]
     out = EmergencyOut(
         person_id=person_id, documents=[views.document_out(d) for d in docs], **summary.model_dump()
     )

@@ -29,6 +29,9 @@ from records.access_rules import (
     Switches,
     ThreadFacts,
     decide,
+    is_attached_parent,
+    relation_of,
+    tell_managers_about,
 )
 from records.errors import AppError
 from records.messages_record import ACTOR_NAMES, NOTIFICATION_SUBJECT, NOTIFICATIONS
@@ -46,7 +49,7 @@ from records.models import (
     Professional,
     SharingSettings,
 )
-from records.policy import ADULT_AGE, Caller, actor_of, age_on, relation_to, require_person
+from records.policy import ADULT_AGE, Caller, actor_of, age_on, manager_links, require_person
 from records.services.dates import datetime_words
 
 log = logging.getLogger("records.access")
@@ -118,13 +121,17 @@ def subject_of(session: Session, caller: Caller, person: Person, today: date) ->
                 administrator=link.administrator,
                 occupational_consent=link.occupational_consent_at is not None,
             )
-    relation = Relation.NONE
-    if caller.kind in ("patient", "assistant"):
-        relation = relation_to(session, caller, person, today)
+    relation, attached = Relation.NONE, False
+    if caller.kind in ("patient", "assistant") and caller.acts_for_person:
+        links = manager_links(session, person.id)
+        age = age_on(person.birth_date, today)
+        relation = relation_of(caller.person_id, person.id, links, age)
+        attached = relation is Relation.PARENT and is_attached_parent(caller.person_id, links)
     return Subject(
         person_id=person.id,
         relation=relation,
         is_minor=age_on(person.birth_date, today) < ADULT_AGE,
+        attached_parent=attached,
         care=care,
         switches=switches,
     )
@@ -134,6 +141,7 @@ def document_facts(doc: Document) -> DocumentFacts:
     return DocumentFacts(
         category=doc.category,
         hidden=doc.hidden,
+        hidden_by_owner=doc.hidden_by_owner,
         hidden_from_parents=doc.hidden_from_parents,
         author_professional_id=doc.author_professional_id,
         added_by_patient_side=doc.source == "patient",
@@ -260,7 +268,9 @@ def record(
     who = name
     if profession:
         who = f"{name}, {LABELS.get(profession, profession)},"
-    notify(session, person, template, who=who, when=datetime_words(now))
+    facts = document_facts(document) if document is not None else None
+    if recipient_of(session, person) is person or tell_managers_about(facts):
+        notify(session, person, template, who=who, when=datetime_words(now))
     session.flush()
     log.info("access log: %s %s on a record (%s)", role, entry.action, decision.code)
     return entry

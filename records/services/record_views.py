@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from fastapi import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from records import clock
-from records.access_rules import Actor, Subject, can_read_document
+from records.access_rules import Action, Actor, Subject, can_read_document, is_hidden
 from records.exports.snapshot import (
     AppointmentData,
     AuditData,
@@ -59,14 +60,74 @@ def document_out(doc: Document) -> DocumentOut:
 
 
 def visible_documents(
-    session: Session, actor: Actor, subject: Subject, category: str | None = None
+    session: Session,
+    actor: Actor,
+    subject: Subject,
+    category: str | None = None,
+    action: Action = Action.READ,
+    reason: str | None = None,
 ) -> list[Document]:
-    """The person's documents this actor may read, newest first."""
+    """The person's documents this actor may read (by `action`: a read or an emergency
+    access), newest first."""
     query = select(Document).where(Document.person_id == subject.person_id)
     if category:
         query = query.where(Document.category == category)
     docs = session.execute(query.order_by(Document.added_at.desc(), Document.id)).scalars()
-    return [d for d in docs if can_read_document(actor, subject, document_facts(d))]
+    return [d for d in docs if can_read_document(actor, subject, document_facts(d), action, reason)]
+
+
+def hidden_count(session: Session, actor: Actor, subject: Subject) -> int:
+    """How many of the documents this actor may see are hidden from professionals."""
+    docs = visible_documents(session, actor, subject)
+    return sum(1 for d in docs if is_hidden(document_facts(d), subject.switches))
+
+
+def visible_log(
+    session: Session, actor: Actor, subject: Subject, limit: int
+) -> list[AccessLogEntry]:
+    """The person's access log as this actor may see it, newest first: an entry about a
+    document the actor may not read (a minor's secret, for a parent) is left out."""
+    rows = session.execute(
+        select(AccessLogEntry)
+        .where(AccessLogEntry.person_id == subject.person_id)
+        .order_by(AccessLogEntry.at.desc(), AccessLogEntry.id)
+    ).scalars()
+    out: list[AccessLogEntry] = []
+    for row in rows:
+        if row.document_id is not None:
+            doc = session.get(Document, row.document_id)
+            if doc is not None and not can_read_document(actor, subject, document_facts(doc)):
+                continue
+        out.append(row)
+        if len(out) >= limit:
+            break
+    return out
+
+
+# A stored document is given as a download that a browser never runs or renders inline.
+CONTENT_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'",
+    "Cache-Control": "no-store",
+}
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/tiff": "tif",
+    "application/rtf": "rtf",
+    "text/plain": "txt",
+}
+
+
+def document_content(doc: Document, data: bytes) -> Response:
+    extension = EXTENSIONS.get(doc.media_type, "bin")
+    disposition = f'attachment; filename="document-{doc.id}.{extension}"'
+    return Response(
+        data,
+        media_type=doc.media_type,
+        headers={"Content-Disposition": disposition, **CONTENT_HEADERS},
+    )
 
 
 def appointment_out(appt: Appointment, person: Person) -> AppointmentOut:
@@ -163,12 +224,7 @@ def snapshot(
         for link, pro in links
         if link.authorised_at or link.occupational_consent_at or link.blocked_at
     ]
-    audit = session.execute(
-        select(AccessLogEntry)
-        .where(AccessLogEntry.person_id == person.id)
-        .order_by(AccessLogEntry.at.desc())
-        .limit(500)
-    ).scalars()
+    audit = visible_log(session, actor, subject, 500)
     appts = session.execute(
         select(Appointment)
         .where(Appointment.person_id == person.id)

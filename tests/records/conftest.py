@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from alembic import command
 from alembic.config import Config
+from db_reset import empty_tables
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import MetaData, text
@@ -117,21 +118,12 @@ def clock() -> Iterator[clock_module.FrozenClock]:
     clock_module.reset_clock()
 
 
-def _empty_tables(database: Database) -> None:
-    with database.engine.begin() as conn:
-        meta = MetaData()
-        meta.reflect(conn)
-        for table in reversed(meta.sorted_tables):
-            if table.name != "alembic_version":
-                conn.execute(table.delete())
-
-
 @pytest.fixture
 def db(database: Database, settings: Settings, clock: clock_module.FrozenClock) -> dict[str, str]:
     """Fresh demo data for each test; returns the seed's key → id map."""
     from records.seed import seed
 
-    _empty_tables(database)
+    empty_tables(database)
     with database.session() as session:
         ids = seed(session, settings)
         session.commit()

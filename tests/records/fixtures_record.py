@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import pytest
+from db_reset import empty_tables
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import MetaData
 
 from records import clock as clock_module
 from records.db import Database
@@ -37,15 +37,6 @@ from records.storage import LocalEncryptedStorage, set_storage
 __all__ = ["rclient", "storage", "world"]
 
 SERVICE_TOKEN = "dev-records-service-token"  # noqa: S105 - the test settings' default
-
-
-def empty_tables(database: Database) -> None:
-    with database.engine.begin() as conn:
-        meta = MetaData()
-        meta.reflect(conn)
-        for table in reversed(meta.sorted_tables):
-            if table.name != "alembic_version":
-                conn.execute(table.delete())
 
 
 @dataclass

@@ -50,12 +50,20 @@ CASES = {
     ),
     "read_profile": ("pro_authorised", "GET", "/patients/{p}/profile", {}, 200, "read_profile"),
     "add_document": (
-        "pro_blocked",
+        "pro_dentist",
         "POST",
         "/patients/{p}/documents",
         pdf_upload(),
         201,
         "add_document",
+    ),
+    "refused_add_blocked": (
+        "pro_blocked",
+        "POST",
+        "/patients/{p}/documents",
+        pdf_upload(),
+        403,
+        "refused_add_document",
     ),
     "add_entry": (
         "pro_dentist",
@@ -247,6 +255,24 @@ def test_access_log_is_append_only(rclient, world, database):
         entry.reason = "changed"
         with pytest.raises(sqlalchemy.exc.DatabaseError):
             s.commit()
+
+
+def test_access_log_refuses_delete(rclient, world, database):
+    owner = world.ids["owner"]
+    rclient.get(f"/patients/{owner}/documents", headers=world.headers("pro_authorised"))
+    with database.session() as s:
+        s.delete(s.execute(select(AccessLogEntry)).scalars().one())
+        with pytest.raises(sqlalchemy.exc.DatabaseError):
+            s.commit()
+    with database.engine.connect() as conn, pytest.raises(sqlalchemy.exc.DatabaseError):
+        conn.execute(AccessLogEntry.__table__.delete())
+        conn.commit()
+    assert counts(database, owner)[0] == 1
+    if database.engine.dialect.name == "postgresql":
+        with database.engine.connect() as conn, pytest.raises(sqlalchemy.exc.DatabaseError):
+            conn.execute(sqlalchemy.text("TRUNCATE access_log"))
+            conn.commit()
+        assert counts(database, owner)[0] == 1
 
 
 def test_telegram_choice(rclient, world, database):

@@ -18,6 +18,7 @@ from records import clock
 from records.models import (
     Account,
     Appointment,
+    ChildLink,
     EmergencyContact,
     HealthEntry,
     Message,
@@ -121,15 +122,18 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     ),
     ("DELETE", "/me/professionals/{professional_id}/occupational-consent"): own_record(),
     ("POST", "/me/children/{child_id}/share"): me_default(owner=403, representative=403),
+    # The child is shared with the second parent first: that parent is then in the child's
+    # scope, but only the attached parent stops a share.
     ("DELETE", "/me/children/{child_id}/share/{parent_id}"): me_default(
-        owner=403, representative=403
+        owner=403, representative=403, second_parent=403
     ),
     ("DELETE", "/me/health-entries/{entry_id}"): me_default(),
     ("DELETE", "/me/emergency-contacts/{contact_id}"): me_default(),
     ("POST", "/me/messages/{message_id}/read"): me_default(),
     ("POST", "/me/threads/{thread_id}/reply"): me_default(),
     ("GET", "/patients/{person_id}/documents"): pro_route(OK, 403, OK, OK, 403),
-    ("POST", "/patients/{person_id}/documents"): pro_route(OK, OK, OK, OK, 403),
+    # Blocking means no access at all: no reading, no writing, no messaging.
+    ("POST", "/patients/{person_id}/documents"): pro_route(OK, 403, OK, OK, 403),
     # The dentist tries advance directives; the administrator a hidden document.
     ("GET", "/patients/{person_id}/documents/{document_id}"): pro_route(OK, 403, 403, OK, 403),
     ("GET", "/patients/{person_id}/documents/{document_id}/content"): pro_route(
@@ -138,10 +142,10 @@ EXPECTED: dict[tuple[str, str], dict[str, object]] = {
     # Only the author corrects a document (the documents of the authorised professional).
     ("PATCH", "/patients/{person_id}/documents/{document_id}"): pro_route(OK, 403, 403, 403, 403),
     ("GET", "/patients/{person_id}/profile"): pro_route(OK, 403, OK, OK, 403),
-    ("POST", "/patients/{person_id}/health-entries"): pro_route(OK, OK, OK, OK, 403),
-    ("POST", "/patients/{person_id}/vaccinations"): pro_route(OK, OK, OK, OK, 403),
+    ("POST", "/patients/{person_id}/health-entries"): pro_route(OK, 403, OK, OK, 403),
+    ("POST", "/patients/{person_id}/vaccinations"): pro_route(OK, 403, OK, OK, 403),
     ("POST", "/patients/{person_id}/emergency"): pro_route(OK, 403, OK, OK, 403),
-    ("POST", "/patients/{person_id}/threads"): pro_route(OK, OK, OK, OK, 403),
+    ("POST", "/patients/{person_id}/threads"): pro_route(OK, 403, OK, OK, 403),
     # Only an administrator professional blocks another professional.
     ("POST", "/patients/{person_id}/professionals/{professional_id}/block"): pro_route(
         403, 403, 403, OK, 403
@@ -198,8 +202,20 @@ def _professional(key: str) -> Callable:
     return make
 
 
-def _child(s, w: World, caller: str, st) -> dict[str, str]:
-    return {"child_id": w.ids[_target(caller)], "parent_id": w.ids["second_parent"]}
+def _child_share(shared: bool) -> Callable:
+    """The child's share with the second parent, set before each caller tries."""
+
+    def make(s, w: World, caller: str, st) -> dict[str, str]:
+        link = (
+            s.query(ChildLink)
+            .filter(ChildLink.child_id == w.ids["child"], ChildLink.role == "second_parent")
+            .one()
+        )
+        link.shared_at = clock.now() if shared else None
+        s.flush()
+        return {"child_id": w.ids[_target(caller)], "parent_id": w.ids["second_parent"]}
+
+    return make
 
 
 def _entry(s, w: World, caller: str, st) -> dict[str, str]:
@@ -277,7 +293,7 @@ def factory_for(path: str) -> Callable:
     if path.startswith("/me/professionals/"):
         return _professional("pro_dentist")
     if path.startswith("/me/children/"):
-        return _child
+        return _child_share(shared=path.endswith("{parent_id}"))
     if path.startswith("/me/health-entries/"):
         return _entry
     if path.startswith("/me/emergency-contacts/"):

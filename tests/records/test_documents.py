@@ -120,7 +120,7 @@ def test_professional_adds_document_and_hides_it_from_parents(rclient, world, da
         assert stored.author_name.startswith("Pro_authorised") and stored.source == "professional"
 
 
-def test_blocked_professional_still_adds_but_cannot_read(rclient, world):
+def test_blocked_professional_neither_adds_nor_reads(rclient, world):
     owner = world.ids["owner"]
     h = world.headers("pro_blocked")
     r = rclient.post(
@@ -129,7 +129,8 @@ def test_blocked_professional_still_adds_but_cannot_read(rclient, world):
         files={"file": ("r.txt", b"Resultat", "text/plain")},
         data={"title": "Résultat", "category": "BIOLOGIE"},
     )
-    assert r.status_code == 201
+    assert r.status_code == 403 and r.json()["error"]["code"] == "professional_blocked"
+    assert rclient.get("/me/documents", headers=world.headers("owner")).json() == []
     r = rclient.get(f"/patients/{owner}/documents", headers=h)
     assert r.status_code == 403 and r.json()["error"]["code"] == "professional_blocked"
 

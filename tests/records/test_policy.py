@@ -19,9 +19,11 @@ from records.access_rules import (
     Switches,
     ThreadFacts,
     decide,
+    is_attached_parent,
     load_matrix,
     matrix,
     relation_of,
+    tell_managers_about,
 )
 
 CATEGORIES = matrix().categories
@@ -150,10 +152,25 @@ def test_occupational_consent_only_in_person():
     assert decide(PATIENT, Action.CONSENT_OCCUPATIONAL, subj(Relation.PARENT)).status == 403
 
 
-def test_share_child_only_by_a_parent_of_a_minor():
-    assert decide(PATIENT, Action.SHARE_CHILD, subj(Relation.PARENT, is_minor=True)).allowed
-    assert decide(PATIENT, Action.SHARE_CHILD, subj(Relation.SELF)).status == 403
+def test_share_child_only_by_the_attached_parent_of_a_minor():
+    attached = subj(Relation.PARENT, is_minor=True, attached_parent=True)
+    assert decide(PATIENT, Action.SHARE_CHILD, attached).allowed
+    assert decide(PATIENT, Action.SHARE_CHILD, subj(Relation.REPRESENTATIVE, is_minor=True)).allowed
+    # The parent the child was shared with cannot pass it on nor stop other shares.
+    d = decide(PATIENT, Action.SHARE_CHILD, subj(Relation.PARENT, is_minor=True))
+    assert (d.status, d.code) == (403, "attached_parent_only")
+    assert decide(PATIENT, Action.SHARE_CHILD, subj(Relation.SELF)).code == "not_a_child"
     assert decide(PATIENT, Action.SHARE_CHILD, subj(Relation.REPRESENTATIVE)).status == 403
+
+
+def test_attached_parent_is_read_from_the_links():
+    links = [
+        ManagerLink(manager_user_id=1, kind="parent", attached=True),
+        ManagerLink(manager_user_id=2, kind="parent", granted=True),
+    ]
+    assert is_attached_parent(1, links)
+    assert not is_attached_parent(2, links)
+    assert not is_attached_parent(None, links)
 
 
 @pytest.mark.parametrize("action", [Action.EMERGENCY, Action.MESSAGE_START, Action.MESSAGE_CLOSE])
@@ -312,3 +329,60 @@ def test_only_the_author_changes_a_document():
     blocked = subj(care=CareLink(authorised=True, blocked=True))
     assert decide(DOCTOR, Action.CHANGE, blocked, mine).code == "professional_blocked"
     assert decide(PATIENT, Action.CHANGE, subj(), mine).status == 403
+
+
+# --- rules that once leaked ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "action",
+    [Action.READ, Action.ADD, Action.MESSAGE_START, Action.MESSAGE_REPLY, Action.MESSAGE_CLOSE],
+)
+def test_blocking_means_no_access_at_all(action):
+    blocked = subj(care=CareLink(authorised=True, blocked=True))
+    d = decide(DOCTOR, action, blocked, thread=ThreadFacts(10, True))
+    assert (d.status, d.code, d.log) == (403, "professional_blocked", True)
+    # Someone else's thread stays outside the blocked professional's scope.
+    assert decide(DOCTOR, Action.MESSAGE_REPLY, blocked, thread=ThreadFacts(11, True)).status == 404
+
+
+def test_only_the_persons_side_shows_again_what_it_hid():
+    by_owner = DocumentFacts(
+        category="CPT_REND", hidden=True, hidden_by_owner=True, author_professional_id=10
+    )
+    by_author = DocumentFacts(category="CPT_REND", hidden=True, author_professional_id=10)
+    d = decide(DOCTOR, Action.UNHIDE, subj(), by_owner)
+    assert (d.status, d.code, d.log) == (403, "hidden_by_patient", True)
+    assert decide(DOCTOR, Action.CHANGE, subj(), by_owner).allowed
+    assert decide(DOCTOR, Action.UNHIDE, subj(), by_author).allowed
+    for rel in (Relation.SELF, Relation.PARENT, Relation.REPRESENTATIVE):
+        assert decide(PATIENT, Action.UNHIDE, subj(rel), by_owner).allowed
+
+
+@pytest.mark.parametrize("profession", sorted(matrix().professions))
+@pytest.mark.parametrize("category", CATEGORIES)
+def test_emergency_documents_follow_the_profession_matrix(profession, category):
+    if profession == "medecin_du_travail":
+        return  # no emergency access at all (tested above)
+    pro = Actor(ActorKind.PROFESSIONAL, professional_id=20, profession=profession)
+    no_consent = subj(care=CareLink())
+    d = decide(pro, Action.EMERGENCY, no_consent, DocumentFacts(category), reason="inconscient")
+    assert d.allowed is (category in matrix().allowed_categories(profession))
+
+
+def test_emergency_hidden_documents_need_the_switch():
+    hidden = DocumentFacts("CPT_REND", hidden=True, author_professional_id=99)
+    reason = "patient inconscient"
+    assert (
+        decide(DOCTOR, Action.EMERGENCY, subj(care=CareLink()), hidden, reason=reason).status == 404
+    )
+    allowed = subj(care=CareLink(), switches=Switches(emergency_hidden_documents=True))
+    assert decide(DOCTOR, Action.EMERGENCY, allowed, hidden, reason=reason).allowed
+    hide_all = subj(care=CareLink(), switches=Switches(hide_all=True))
+    assert decide(DOCTOR, Action.EMERGENCY, hide_all, DOC, reason=reason).status == 404
+
+
+def test_managers_never_hear_of_a_document_hidden_from_parents():
+    assert tell_managers_about(None)
+    assert tell_managers_about(DOC)
+    assert not tell_managers_about(DocumentFacts("CPT_REND", hidden_from_parents=True))
