@@ -52,11 +52,9 @@ def _person_caller(
     return Caller(account_id=account.id, person_id=account.person_id, session_id=row.id, **base)
 
 
-def resolve_caller(
-    request: Request,
-    session: Session = Depends(get_db),
-    settings: Settings = Depends(get_settings_dep),
-) -> Caller:
+def identify_caller(request: Request, session: Session, settings: Settings) -> Caller:
+    """Who is calling, excluded organisations included (kind "excluded"): the record routes
+    refuse those in records/services/record_access.py, on the person they named."""
     token = _bearer(request)
     if token is None:
         if request.headers.get("authorization"):
@@ -113,8 +111,28 @@ def resolve_caller(
         select(ExcludedOrganisation).where(ExcludedOrganisation.api_key_hash == hashed)
     ).scalar_one_or_none()
     if org is not None:
-        raise refuse_excluded_organisation(org.id, org.kind, request.url.path)
+        return Caller(
+            kind="excluded",
+            client_key=_client_key(request),
+            organisation_id=org.id,
+            profession=org.kind,
+        )
     raise AppError("unauthenticated", 401)
+
+
+def resolve_caller(
+    request: Request,
+    session: Session = Depends(get_db),
+    settings: Settings = Depends(get_settings_dep),
+) -> Caller:
+    """The caller of account routes: an excluded organisation is turned away at the door
+    (no person is named there, so there is nothing to log on a record)."""
+    caller = identify_caller(request, session, settings)
+    if caller.kind == "excluded":
+        raise refuse_excluded_organisation(
+            caller.organisation_id or "", caller.profession or "", request.url.path
+        )
+    return caller
 
 
 def current_session(caller: Caller, session: Session) -> AuthSession:

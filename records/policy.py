@@ -5,7 +5,9 @@ and accounts: who a caller is acting as, which people they manage (children unde
 or shared to them, protected adults they represent), and the refusal of excluded
 organisations. The sharing rules themselves (consent, profession matrix, blocking, hidden documents,
 emergency access) are the pure `records.access_rules.decide`; this module turns database
-facts into its inputs (`actor_of`, `manager_links`, `relation_to`) and is where routes ask.
+facts into its inputs (`actor_of`, `manager_links`). Record routes go through
+records/services/record_access.py (`load`, `check`), which uses this module, never the other
+way round.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from records.access_rules import Actor, ActorKind, ManagerLink, Relation, relation_of
+from records.access_rules import Actor, ActorKind, ManagerLink
 from records.errors import AppError
 from records.models import ChildLink, LegalRepresentation, Person
 
@@ -30,7 +32,7 @@ ADULT_AGE = 18
 class Caller:
     """Who is calling, resolved once per request by records.deps."""
 
-    kind: str  # anonymous | patient | professional | agent | assistant
+    kind: str  # anonymous | patient | professional | agent | assistant | excluded
     client_key: str
     account_id: str | None = None
     person_id: str | None = None
@@ -39,6 +41,7 @@ class Caller:
     profession: str | None = None
     agent_id: str | None = None
     conversation_id: str | None = None
+    organisation_id: str | None = None  # an excluded organisation (insurer, mutuelle…)
 
     @property
     def acts_for_person(self) -> bool:
@@ -145,31 +148,3 @@ def manager_links(session: Session, person_id: str) -> list[ManagerLink]:
         ).scalars()
     )
     return links
-
-
-def relation_to(session: Session, caller: Caller, person: Person, today: date) -> Relation:
-    return relation_of(
-        caller.person_id if caller.acts_for_person else None,
-        person.id,
-        manager_links(session, person.id),
-        age_on(person.birth_date, today),
-    )
-
-
-# --- The record itself (issue 3) ---------------------------------------------------------
-# Record routes ask `check`: it gathers the facts from the database
-# (records/services/record_access.py), lets the pure rules decide (records/access_rules.py),
-# writes the access log entry and the notification, or raises the 401/403/404.
-from typing import TYPE_CHECKING, Any  # noqa: E402
-
-if TYPE_CHECKING:
-    from records.access_rules import Action
-    from records.services.record_access import Granted
-
-
-def check(
-    session: Session, caller: Caller, action: Action, person_id: str | None, **facts: Any
-) -> Granted:
-    from records.services.record_access import check as _check
-
-    return _check(session, caller, action, person_id, **facts)

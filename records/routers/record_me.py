@@ -1,8 +1,8 @@
 """The person's own record, for the person, a parent, a representative, or the assistant
 acting for one of them (docs/contracts.md, "Record routes the assistant uses").
 
-Every route asks records.services.record_access.check (the policy) before touching data.
-`person_id` picks a person the user manages; without it, the user."""
+Every route gets its person or object through records.services.record_access.load, which
+decides, logs and refuses. `person_id` picks a person the user manages; without it, the user."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ from records.models import (
     Professional,
     Vaccination,
 )
-from records.policy import Caller, check, managed_people
+from records.policy import Caller, managed_people
 from records.routers.record_deps import record_caller
 from records.schemas.record import (
     AccessLogOut,
@@ -75,7 +75,7 @@ from records.services.recommendations import (
     due_vaccinations,
     recommendations,
 )
-from records.services.record_access import Granted, notify, settings_of
+from records.services.record_access import Granted, load, notify, settings_of
 from records.storage import UploadRejected, check_upload, get_storage, read_file
 
 router = APIRouter(tags=["record (person)"])
@@ -83,11 +83,10 @@ REALM = "patient"
 NEVER = ["mutuelle", "assurance", "banque", "employeur"]
 
 
-def _me(
-    session: Session, caller: Caller, action: Action, person_id: str | None = None, **kw
-) -> Granted:
+def _me(session: Session, caller: Caller, action: Action, person_id: str | None = None) -> Granted:
     """The person a /me route works on: `person_id` when given, else the caller."""
-    return check(session, caller, action, person_id or caller.person_id, realm=REALM, **kw)
+    _, granted = load(session, caller, Person, person_id or caller.person_id, action, realm=REALM)
+    return granted
 
 
 def _entered_by(g: Granted) -> str:
@@ -184,10 +183,7 @@ def add_appointment(
 def _appointment(
     session: Session, caller: Caller, appointment_id: str
 ) -> tuple[Appointment, Granted]:
-    appt = session.get(Appointment, appointment_id)
-    if appt is None or appt.cancelled_at is not None:
-        raise AppError("not_found", 404)
-    return appt, check(session, caller, Action.MANAGE, appt.person_id, realm=REALM)
+    return load(session, caller, Appointment, appointment_id, Action.MANAGE, realm=REALM)
 
 
 @router.patch("/me/appointments/{appointment_id}", response_model=AppointmentOut)
@@ -290,10 +286,7 @@ async def upload_document(
 
 
 def _document(session: Session, caller: Caller, document_id: str, action: Action) -> Document:
-    doc = session.get(Document, document_id)
-    if doc is None:
-        raise AppError("not_found", 404)
-    check(session, caller, action, doc.person_id, document=doc, realm=REALM)
+    doc, _ = load(session, caller, Document, document_id, action, realm=REALM)
     return doc
 
 
@@ -679,7 +672,7 @@ def share_child(
 ):
     """Share a child's profile with the other parent recorded for the child, who must have an
     active account. Only the parent the child is attached to (or the representative)."""
-    g = check(session, caller, Action.SHARE_CHILD, child_id, realm=REALM)
+    g = _me(session, caller, Action.SHARE_CHILD, child_id)
     link = _recorded_parent(session, child_id, body.identifier)
     if link.shared_at is not None:
         raise AppError("already_shared", 409)
@@ -700,7 +693,7 @@ def unshare_child(
     session: Session = Depends(get_db),
 ):
     """Stop the share; the recorded link stays so the parent can share again later."""
-    g = check(session, caller, Action.SHARE_CHILD, child_id, realm=REALM)
+    g = _me(session, caller, Action.SHARE_CHILD, child_id)
     link = session.execute(
         select(ChildLink).where(
             ChildLink.child_id == child_id,
@@ -768,10 +761,7 @@ def add_health_entry(
 def remove_health_entry(
     entry_id: str, caller: Caller = Depends(record_caller), session: Session = Depends(get_db)
 ):
-    entry = session.get(HealthEntry, entry_id)
-    if entry is None or entry.ended_at is not None:
-        raise AppError("not_found", 404)
-    check(session, caller, Action.MANAGE, entry.person_id, realm=REALM)
+    entry, _ = load(session, caller, HealthEntry, entry_id, Action.MANAGE, realm=REALM)
     if entry.entered_by_kind == "professional":
         raise AppError("document_not_yours", 403)
     entry.ended_at = clock.now()
@@ -820,10 +810,7 @@ def add_contact(
 def remove_contact(
     contact_id: str, caller: Caller = Depends(record_caller), session: Session = Depends(get_db)
 ):
-    contact = session.get(EmergencyContact, contact_id)
-    if contact is None:
-        raise AppError("not_found", 404)
-    check(session, caller, Action.MANAGE, contact.person_id, realm=REALM)
+    contact, _ = load(session, caller, EmergencyContact, contact_id, Action.MANAGE, realm=REALM)
     session.delete(contact)
     session.commit()
     return Response(status_code=204)
@@ -1000,11 +987,9 @@ def list_messages(
 def mark_read(
     message_id: str, caller: Caller = Depends(record_caller), session: Session = Depends(get_db)
 ):
-    m = session.get(Message, message_id)
-    t = session.get(MessageThread, m.thread_id) if m else None
-    if m is None or t is None:
-        raise AppError("not_found", 404)
-    check(session, caller, Action.MESSAGE_READ, t.person_id, realm=REALM)
+    m, _ = load(session, caller, Message, message_id, Action.MESSAGE_READ, realm=REALM)
+    t = session.get(MessageThread, m.thread_id)
+    assert t is not None
     m.read_at = m.read_at or clock.now()
     session.commit()
     pro = session.get(Professional, t.professional_id)
@@ -1020,10 +1005,7 @@ def reply(
     session: Session = Depends(get_db),
 ):
     """The person answers while the professional keeps the conversation open."""
-    t = session.get(MessageThread, thread_id)
-    if t is None:
-        raise AppError("not_found", 404)
-    check(session, caller, Action.MESSAGE_REPLY, t.person_id, thread=t, realm=REALM)
+    t, _ = load(session, caller, MessageThread, thread_id, Action.MESSAGE_REPLY, realm=REALM)
     m = Message(
         thread_id=t.id,
         sender_kind="patient",

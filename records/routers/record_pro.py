@@ -1,8 +1,9 @@
 """Routes of health professionals' software (API key): read a patient's record, add
 documents and entries, emergency access ("bris de glace"), secure messaging.
 
-Every route asks the policy (records.services.record_access.check); every consultation,
-addition, emergency access and refusal is logged and notified there."""
+Every route gets its person or object through records.services.record_access (`load`, or
+`check` for a document not stored yet); every consultation, addition, emergency access and
+refusal is logged and notified there."""
 
 from __future__ import annotations
 
@@ -22,11 +23,12 @@ from records.models import (
     HealthEntry,
     Message,
     MessageThread,
+    Person,
     Professional,
     Vaccination,
     new_id,
 )
-from records.policy import Caller, check
+from records.policy import Caller
 from records.routers.record_deps import record_caller
 from records.schemas.record import (
     DocumentOut,
@@ -44,7 +46,7 @@ from records.schemas.record import (
     VaccinationIn,
 )
 from records.services import record_views as views
-from records.services.record_access import Granted, care_link, notify, settings_of
+from records.services.record_access import Granted, care_link, check, load, notify, settings_of
 from records.storage import UploadRejected, check_upload, get_storage, read_file
 
 router = APIRouter(tags=["record (professional)"])
@@ -57,25 +59,42 @@ def _pro(session: Session, caller: Caller) -> Professional:
     return pro
 
 
+def _person(
+    session: Session,
+    caller: Caller,
+    person_id: str,
+    action: Action,
+    log_action: str | None = None,
+    reason: str | None = None,
+) -> Granted:
+    _, granted = load(
+        session,
+        caller,
+        Person,
+        person_id,
+        action,
+        realm=REALM,
+        log_action=log_action,
+        reason=reason,
+    )
+    return granted
+
+
 def _patient_doc(
     session: Session, caller: Caller, person_id: str, document_id: str
 ) -> tuple[Document, Granted]:
-    doc = session.get(Document, document_id)
-    # A document of another person is outside this URL: 404, the policy is asked anyway so a
-    # refused caller (insurer…) is still logged on the person it named.
-    if doc is None or doc.person_id != person_id:
-        check(session, caller, Action.READ, person_id, realm=REALM, log_action="read_document")
-        raise AppError("not_found", 404)
-    g = check(
+    # A document of another person is outside this URL: 404 (a refused caller is still
+    # logged on the person it named).
+    return load(
         session,
         caller,
+        Document,
+        document_id,
         Action.READ,
-        person_id,
-        document=doc,
         realm=REALM,
+        within_person=person_id,
         log_action="read_document",
     )
-    return doc, g
 
 
 @router.get("/patients/{person_id}/documents", response_model=list[DocumentOut])
@@ -85,7 +104,7 @@ def list_documents(
     caller: Caller = Depends(record_caller),
     session: Session = Depends(get_db),
 ):
-    g = check(session, caller, Action.READ, person_id, realm=REALM, log_action="read_record")
+    g = _person(session, caller, person_id, Action.READ, "read_record")
     docs = views.visible_documents(session, g.actor, g.subject, category)
     session.commit()
     return [views.document_out(d) for d in docs]
@@ -124,22 +143,20 @@ def change_document(
     session: Session = Depends(get_db),
 ):
     """The professional who added a document corrects it (title, category, hidden flags)."""
-    doc = session.get(Document, document_id)
-    if doc is not None and doc.person_id != person_id:
-        doc = None
     changes = body.model_dump(exclude_unset=True)
     # Showing again a hidden document is decided on its own: what the person hid stays hidden.
-    unhide = doc is not None and doc.hidden and changes.get("hidden") is False
-    g = check(
+    current = session.get(Document, document_id)
+    unhide = current is not None and current.hidden and changes.get("hidden") is False
+    doc, g = load(
         session,
         caller,
+        Document,
+        document_id,
         Action.UNHIDE if unhide else Action.CHANGE,
-        person_id,
-        document=doc,
         realm=REALM,
+        within_person=person_id,
         log_action="change_document",
     )
-    assert doc is not None
     if changes.get("hidden_from_parents") and not g.subject.is_minor:
         session.rollback()
         raise AppError("not_a_minor", 422)
@@ -163,23 +180,21 @@ async def add_document(
     session: Session = Depends(get_db),
 ):
     """Feeding the record needs no consent; the person is informed."""
-    if category not in CATEGORIES:
-        check(session, caller, Action.READ, None, realm=REALM)  # 401/403 before 422
-        raise AppError("invalid_category", 422)
     data = await file.read(5 * 1024 * 1024 + 1)
+    rejected: UploadRejected | None = None
     try:
-        kind = check_upload(data)
+        media_type = check_upload(data).media_type
     except UploadRejected as exc:
-        check(session, caller, Action.READ, None, realm=REALM)
-        raise AppError(exc.code, 413 if exc.code == "file_too_large" else 422) from exc
-    # The log entry needs the document's title: build the row first, decide, then store.
+        rejected, media_type = exc, "application/octet-stream"
+    # The log entry needs the document's title: build the row first, decide (401/403/404
+    # before any 422), then check the form and store.
     now = clock.now()
     doc = Document(
         id=new_id(),
         person_id=person_id,
         title=title.strip(),
         category=category,
-        media_type=kind.media_type,
+        media_type=media_type,
         size=len(data),
         storage_key="",
         source="professional",
@@ -193,6 +208,12 @@ async def add_document(
     g = check(
         session, caller, Action.ADD, person_id, document=doc, realm=REALM, log_action="add_document"
     )
+    if category not in CATEGORIES:
+        session.rollback()
+        raise AppError("invalid_category", 422)
+    if rejected is not None:
+        session.rollback()
+        raise AppError(rejected.code, 413 if rejected.code == "file_too_large" else 422)
     if hidden_from_parents and not g.subject.is_minor:
         session.rollback()
         raise AppError("not_a_minor", 422)
@@ -215,7 +236,7 @@ async def add_document(
 def profile(
     person_id: str, caller: Caller = Depends(record_caller), session: Session = Depends(get_db)
 ):
-    g = check(session, caller, Action.READ, person_id, realm=REALM, log_action="read_profile")
+    g = _person(session, caller, person_id, Action.READ, "read_profile")
     contacts = session.execute(
         select(EmergencyContact).where(EmergencyContact.person_id == g.person.id)
     ).scalars()
@@ -235,7 +256,7 @@ def add_entry(
     caller: Caller = Depends(record_caller),
     session: Session = Depends(get_db),
 ):
-    g = check(session, caller, Action.ADD, person_id, realm=REALM, log_action="add_entry")
+    g = _person(session, caller, person_id, Action.ADD, "add_entry")
     if body.kind == "advance_directives" and g.subject.is_minor:
         session.rollback()
         raise AppError("adults_only", 422)
@@ -264,7 +285,7 @@ def add_vaccination(
     caller: Caller = Depends(record_caller),
     session: Session = Depends(get_db),
 ):
-    g = check(session, caller, Action.ADD, person_id, realm=REALM, log_action="add_vaccination")
+    g = _person(session, caller, person_id, Action.ADD, "add_vaccination")
     if body.date > clock.now().date() or body.date < g.person.birth_date:
         session.rollback()
         raise AppError("invalid_request", 422)
@@ -299,15 +320,7 @@ def emergency(
 ):
     """Break-glass access: a reason is required; gives problems, treatments and allergies
     (and hidden documents only when the person's switch allows it). Logged and notified."""
-    g = check(
-        session,
-        caller,
-        Action.EMERGENCY,
-        person_id,
-        reason=body.reason,
-        realm=REALM,
-        log_action="emergency",
-    )
+    g = _person(session, caller, person_id, Action.EMERGENCY, "emergency", reason=body.reason)
     summary = views.emergency_summary(session, person_id)
     docs = views.visible_documents(
         session, g.actor, g.subject, action=Action.EMERGENCY, reason=body.reason
@@ -327,13 +340,10 @@ def block_professional(
     session: Session = Depends(get_db),
 ):
     """An administrator professional blocks another professional for this person."""
+    _person(session, caller, person_id, Action.ADMIN_BLOCK, "block_professional")
     other = session.get(Professional, professional_id)
     if other is None or other.id == caller.professional_id:
-        check(session, caller, Action.READ, None, realm=REALM)
-        raise AppError("not_found", 404)
-    check(
-        session, caller, Action.ADMIN_BLOCK, person_id, realm=REALM, log_action="block_professional"
-    )
+        raise AppError("not_found", 404)  # the session is not committed: no log entry
     link = care_link(session, person_id, other.id)
     now = clock.now()
     if link is None:
@@ -366,7 +376,7 @@ def start_thread(
     session: Session = Depends(get_db),
 ):
     """Only a professional starts a conversation."""
-    g = check(session, caller, Action.MESSAGE_START, person_id, realm=REALM)
+    g = _person(session, caller, person_id, Action.MESSAGE_START)
     now = clock.now()
     t = MessageThread(
         person_id=person_id,
@@ -385,11 +395,7 @@ def start_thread(
 
 
 def _thread(session: Session, caller: Caller, thread_id: str, action: Action) -> MessageThread:
-    t = session.get(MessageThread, thread_id)
-    if t is None:
-        check(session, caller, action, None, realm=REALM)
-        raise AppError("not_found", 404)
-    check(session, caller, action, t.person_id, thread=t, realm=REALM)
+    t, _ = load(session, caller, MessageThread, thread_id, action, realm=REALM)
     return t
 
 

@@ -1,17 +1,22 @@
-"""Where record routes ask before every read and write (SPEC §3.4).
+"""The one place record routes go through before every read and write (SPEC §3.4).
 
-This module gathers the facts from the database (who calls, how they relate to the person,
-the person's choices about this professional, their switches, the document or thread),
-hands them to the pure rules (`records.access_rules.decide`, reached through
-records/policy.py's `actor_of`/`relation_to`) and acts on the answer: writes the access log
-entry and the notification in the same transaction, or raises the 403/404.
+`load` takes the caller, the kind of object (a model class), its id and the action, and
+returns the object with what was granted, or raises the 401/403/404; `check` does the same
+for a person (or a document not stored yet). Both gather the facts from the database (who
+calls, how they relate to the person, the person's choices about this professional, their
+switches, the document or thread), hand them to the pure rules
+(`records.access_rules.decide`) and act on the answer: the access log entry and the
+notification in the same transaction, or the refusal. Excluded organisations (insurers,
+mutuelles, banks, employers) come here like every caller and are refused and logged here.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,10 +44,14 @@ from records.messages_record import PROFESSION_LABELS as LABELS
 from records.models import (
     AccessLogEntry,
     Account,
+    Appointment,
     CareTeamLink,
     ChildLink,
     Document,
+    EmergencyContact,
+    HealthEntry,
     LegalRepresentation,
+    Message,
     MessageThread,
     OutboxMessage,
     Person,
@@ -152,6 +161,16 @@ def thread_facts(thread: MessageThread) -> ThreadFacts:
     return ThreadFacts(professional_id=thread.professional_id, open=thread.closed_at is None)
 
 
+def _refuse(session: Session, caller: Caller, decision: Decision, logged: bool) -> AppError:
+    if logged:
+        session.commit()  # the refused attempt stays in the log
+    if decision.status == 401:
+        require_person(caller)  # raises the account's own 401 codes
+        return AppError("unauthenticated", 401)
+    code = decision.code if decision.status != 404 else "not_found"
+    return AppError(code, decision.status)
+
+
 def check(
     session: Session,
     caller: Caller,
@@ -189,15 +208,93 @@ def check(
             reason=reason,
         )
     if not decision.allowed:
-        if decision.log and person is not None:
-            session.commit()  # the refused attempt stays in the log
-        if decision.status == 401:
-            require_person(caller)  # raises the account's own 401 codes
-            raise AppError("unauthenticated", 401)
-        code = decision.code if decision.status != 404 else "not_found"
-        raise AppError(code, decision.status)
+        raise _refuse(session, caller, decision, decision.log and person is not None)
     assert person is not None and subject is not None
     return Granted(person, subject, actor, decision)
+
+
+# --- the loader: every object of a record, by kind ----------------------------------------
+
+T = TypeVar("T")
+
+
+def _message_owner(session: Session, message: Message) -> str | None:
+    thread = session.get(MessageThread, message.thread_id)
+    return thread.person_id if thread is not None else None
+
+
+# Whose record each kind of object belongs to, and whether it still counts as there.
+OWNER: dict[type, Callable[[Session, Any], str | None]] = {
+    Person: lambda _s, o: o.id,
+    Document: lambda _s, o: o.person_id,
+    Appointment: lambda _s, o: o.person_id if o.cancelled_at is None else None,
+    HealthEntry: lambda _s, o: o.person_id if o.ended_at is None else None,
+    EmergencyContact: lambda _s, o: o.person_id,
+    MessageThread: lambda _s, o: o.person_id,
+    Message: _message_owner,
+}
+
+
+def load(
+    session: Session,
+    caller: Caller,
+    kind: type[T],
+    object_id: str | None,
+    action: Action,
+    *,
+    realm: str,
+    within_person: str | None = None,
+    reason: str | None = None,
+    log_action: str | None = None,
+) -> tuple[T, Granted]:
+    """The object of this kind and id, if the caller may do `action` on it; else the 401,
+    403 or 404 (logged when the rules say so).
+
+    `within_person` is the person a URL names (professional routes): an object of another
+    person is outside that URL. When the object is missing, the caller still gets their own
+    refusal first (401 anonymous, 403 the other side or an excluded organisation, logged on
+    the person the URL named), then 404."""
+    owner_of = OWNER[kind]
+    obj = session.get(kind, object_id) if object_id else None
+    person_id = owner_of(session, obj) if obj is not None else None
+    if person_id is None or (within_person is not None and person_id != within_person):
+        _refuse_missing(session, caller, action, realm, within_person, log_action)
+    assert obj is not None
+    document = obj if isinstance(obj, Document) else None
+    thread = obj if isinstance(obj, MessageThread) else None
+    if isinstance(obj, Message):
+        thread = session.get(MessageThread, obj.thread_id)
+    granted = check(
+        session,
+        caller,
+        action,
+        person_id,
+        document=document,
+        thread=thread,
+        reason=reason,
+        log_action=log_action,
+        realm=realm,
+    )
+    return obj, granted
+
+
+def _refuse_missing(
+    session: Session,
+    caller: Caller,
+    action: Action,
+    realm: str,
+    within_person: str | None,
+    log_action: str | None,
+) -> None:
+    person = session.get(Person, within_person) if within_person else None
+    actor = actor_for(caller)
+    subject = subject_of(session, caller, person, clock.now().date()) if person else None
+    decision = decide(actor, action, subject, realm=realm)
+    if not decision.allowed and decision.status != 404:
+        if decision.log and person is not None:
+            record(session, caller, person, log_action or action.value, decision)
+        raise _refuse(session, caller, decision, decision.log and person is not None)
+    raise AppError("not_found", 404)
 
 
 # --- the access log and the notification ------------------------------------------------
@@ -211,7 +308,7 @@ def _actor_identity(session: Session, caller: Caller) -> tuple[str, str, str | N
             name = f"{pro.first_name} {pro.last_name}"
             return name, "professional", pro.profession, pro.id
     if caller.kind == "excluded":
-        return ACTOR_NAMES["excluded"], "excluded", None, caller.professional_id
+        return ACTOR_NAMES["excluded"], "excluded", None, caller.organisation_id
     if caller.kind == "agent":
         return ACTOR_NAMES["agent"], "agent", None, caller.agent_id
     if caller.person_id:

@@ -7,8 +7,11 @@ EXPECTED fails `test_every_route_with_an_id_has_a_matrix_entry`."""
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from fixtures_record import *  # noqa: F403 - fixtures
@@ -18,6 +21,7 @@ from records import clock
 from records.models import (
     Account,
     Appointment,
+    CareTeamLink,
     ChildLink,
     EmergencyContact,
     HealthEntry,
@@ -528,3 +532,354 @@ def test_person_id_matrix(method, path, rclient, world, app):
         if not ok:
             failures.append(f"{caller}: expected {expected}, got {got} {response.text[:120]}")
     assert not failures, f"{method} {path}\n" + "\n".join(failures)
+
+
+# --- no record route can skip the one entry point -------------------------------------------
+
+RECORD_PREFIXES = ("/me/", "/patients/", "/threads/")
+# /me routes about the account itself (sessions, logout), not a record.
+ACCOUNT_ROUTES = {("GET", "/me"), ("POST", "/me/close")}
+
+
+def record_routes(app) -> set[tuple[str, str]]:
+    found = set()
+    for path, item in app.openapi()["paths"].items():
+        if path.startswith(RECORD_PREFIXES):
+            found.update((method.upper(), path) for method in item)
+    return found - ACCOUNT_ROUTES
+
+
+def test_every_record_route_refuses_strangers_through_the_entry_point(rclient, world, app):
+    """Only records/services/record_access.py turns an excluded organisation away on record
+    routes (they come in like any caller so the attempt is logged): a route that skipped it
+    would answer the insurer. Anonymous callers and the other side are refused too."""
+    failures = []
+    for method, path in sorted(record_routes(app)):
+        url = re.sub(r"\{[a-z_]+\}", "x" * 16, path)
+        for caller, status, code in (
+            ("insurer", 403, "excluded_organisation"),
+            ("anonymous", 401, None),
+        ):
+            kwargs = _any_body(method, path)
+            r = rclient.request(method, url, headers=world.headers(caller), **kwargs)
+            got = (r.status_code, r.json()["error"]["code"] if r.status_code >= 400 else None)
+            if got[0] != status or (code and got[1] != code):
+                failures.append(f"{method} {path} {caller}: {got}")
+    assert not failures, "\n".join(failures)
+
+
+def _any_body(method: str, path: str) -> dict:
+    """A valid body, so that the request reaches the route (validation comes first)."""
+    if (method, path) in EXPECTED:
+        return request_kwargs(method, path)
+    if PERSON_ROUTES.get((method, path)):
+        return dict(PERSON_ROUTES[(method, path)])  # type: ignore[arg-type]
+    return OTHER_BODIES.get((method, path), {})
+
+
+OTHER_BODIES = {("POST", "/me/documents/delete"): {"json": {"ids": ["x" * 16]}}}
+
+
+def test_the_policy_does_not_import_the_enforcement():
+    """records/policy.py gives facts to records/services/record_access.py, never the reverse."""
+    source = (Path(__file__).resolve().parents[2] / "records" / "policy.py").read_text()
+    imported = {
+        node.module
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not {m for m in imported if m.startswith("records.services")}
+
+
+# --- what each caller RECEIVES ---------------------------------------------------------------
+# One world with documents, a shared child with a secret, a document its owner hid, an
+# inactive professional, the assistant linked to the owner's own conversation and one
+# professional of every profession of the matrix. Rows run in order: some change the world
+# (a share, a switch) for the rows after them.
+
+REPORT = "Compte rendu"  # CPT_REND by the authorised doctor
+WISHES = "Directives anticipées"  # DIR_ANT
+HIDDEN = "Caché par la patiente"  # CPT_REND by the authorised doctor, hidden by the owner
+NOTE = "Note personnelle"  # AUTR_DOC uploaded by the owner
+BOOKLET = "Carnet de santé"  # the child's, CPT_REND
+SECRET = "Consultation secrète"  # the child's, hidden from the parents
+OWNER_DOCS = {REPORT, WISHES, HIDDEN, NOTE}
+
+# Emergency access per profession, written out from the matrix of SPEC §3.4 (not read from
+# the code): hidden documents never, since the owner keeps that switch off.
+EVERYTHING = {REPORT, WISHES, NOTE}
+NO_WISHES = {REPORT, NOTE}
+EMERGENCY_SEES = {
+    "medecin_generaliste": EVERYTHING,
+    "specialiste": EVERYTHING,
+    "pediatre": EVERYTHING,
+    "gynecologue": EVERYTHING,
+    "cardiologue": EVERYTHING,
+    "dermatologue": EVERYTHING,
+    "psychiatre": EVERYTHING,
+    "ophtalmologue": EVERYTHING,
+    "radiologue": EVERYTHING,
+    "samu": EVERYTHING,
+    "infirmier": EVERYTHING,
+    "sage_femme": NO_WISHES,
+    "dentiste": NO_WISHES,
+    "kine": NO_WISHES,
+    "pharmacien": set(),
+    "laboratoire": set(),
+    "medecin_du_travail": 403,  # never an emergency access
+}
+
+
+def titles(body) -> set[str]:
+    return {d["title"] for d in body}
+
+
+def emergency_titles(body) -> set[str]:
+    return {d["title"] for d in body["documents"]}
+
+
+def log_titles(body) -> set[str]:
+    return {e["document_title"] for e in body if e["document_title"]}
+
+
+def entry_labels(body) -> set[str]:
+    return {e["label"] for e in body["entries"]}
+
+
+def message_bodies(body) -> set[str]:
+    return {m["body"] for m in body}
+
+
+EMERGENCY = {"json": {"reason": "Patient inconscient"}}
+CONTENT_ROWS: list[tuple[str, str, str, str, dict, object]] = [
+    # (what, caller, method, url, kwargs, expected: a status, or (extract, value))
+    ("owner sees all", "owner", "GET", "/me/documents", {}, (titles, OWNER_DOCS)),
+    (
+        "assistant acting for its own user",
+        "assistant_self",
+        "GET",
+        "/me/documents",
+        {},
+        (titles, OWNER_DOCS),
+    ),
+    (
+        "assistant: someone else's child",
+        "assistant_self",
+        "GET",
+        "/me/documents?person_id={child}",
+        {},
+        404,
+    ),
+    ("assistant of another user", "assistant_other", "GET", "/me/documents", {}, (titles, set())),
+    (
+        "author sees what the owner hid",
+        "pro_authorised",
+        "GET",
+        "/patients/{owner}/documents",
+        {},
+        (titles, OWNER_DOCS),
+    ),
+    (
+        "author cannot show it again",
+        "pro_authorised",
+        "PATCH",
+        "/patients/{owner}/documents/{hidden}",
+        {"json": {"hidden": False}},
+        403,
+    ),
+    (
+        "dentist: no advance directives, not the hidden one",
+        "pro_dentist",
+        "GET",
+        "/patients/{owner}/documents",
+        {},
+        (titles, {REPORT, NOTE}),
+    ),
+    (
+        "administrator sees hidden ones",
+        "pro_admin",
+        "GET",
+        "/patients/{owner}/documents",
+        {},
+        (titles, OWNER_DOCS),
+    ),
+    ("blocked professional", "pro_blocked", "GET", "/patients/{owner}/documents", {}, 403),
+    ("inactive professional", "pro_inactive", "GET", "/patients/{owner}/documents", {}, 401),
+    ("inactive professional writes", "pro_inactive", "POST", "/patients/{owner}/threads", {}, 401),
+    (
+        "doctor reads the minor's secret",
+        "pro_authorised",
+        "GET",
+        "/patients/{child}/documents",
+        {},
+        (titles, {BOOKLET, SECRET}),
+    ),
+    (
+        "doctor opens the secret",
+        "pro_authorised",
+        "GET",
+        "/patients/{child}/documents/{secret}",
+        {},
+        200,
+    ),
+    (
+        "parent: not the secret",
+        "parent",
+        "GET",
+        "/me/documents?person_id={child}",
+        {},
+        (titles, {BOOKLET}),
+    ),
+    (
+        "parent: log without the secret",
+        "parent",
+        "GET",
+        "/me/access-log?person_id={child}",
+        {},
+        (log_titles, set()),
+    ),
+    (
+        "second parent after sharing: not the secret",
+        "second_parent",
+        "GET",
+        "/me/documents?person_id={child}",
+        {},
+        (titles, {BOOKLET}),
+    ),
+    (
+        "second parent cannot share further",
+        "second_parent",
+        "POST",
+        "/me/children/{child}/share",
+        {"json": {"identifier": "other2026"}},
+        403,
+    ),
+    (
+        "blocked: no message",
+        "pro_blocked",
+        "POST",
+        "/patients/{owner}/threads",
+        {"json": {"subject": "Bonjour", "body": "Message bloqué"}},
+        403,
+    ),
+    (
+        "blocked: no health entry",
+        "pro_blocked",
+        "POST",
+        "/patients/{owner}/health-entries",
+        {"json": {"kind": "allergy", "label": "Entrée bloquée"}},
+        403,
+    ),
+    ("owner: no message from them", "owner", "GET", "/me/messages", {}, (message_bodies, set())),
+    ("owner: no entry from them", "owner", "GET", "/me/profile", {}, (entry_labels, set())),
+    *[
+        (
+            f"emergency: {profession}",
+            f"pro_{profession}",
+            "POST",
+            "/patients/{owner}/emergency",
+            EMERGENCY,
+            expected if isinstance(expected, int) else (emergency_titles, expected),
+        )
+        for profession, expected in EMERGENCY_SEES.items()
+    ],
+    (
+        "owner closes SAMU access",
+        "owner",
+        "PUT",
+        "/me/emergency-settings",
+        {
+            "json": {
+                "emergency_access": True,
+                "samu_access": False,
+                "emergency_hidden_documents": False,
+            }
+        },
+        200,
+    ),
+    ("SAMU refused", "pro_samu", "POST", "/patients/{owner}/emergency", EMERGENCY, 403),
+    (
+        "a doctor's emergency still works",
+        "pro_medecin_generaliste",
+        "POST",
+        "/patients/{owner}/emergency",
+        EMERGENCY,
+        (emergency_titles, EVERYTHING),
+    ),
+]
+
+
+def test_emergency_rows_cover_every_profession_of_the_matrix():
+    from records.access_rules import matrix
+
+    assert set(EMERGENCY_SEES) == set(matrix().professions)
+
+
+@pytest.fixture
+def content_world(world, database, storage, settings):
+    from fixtures_record import SERVICE_TOKEN, _professional
+
+    from records.models import Professional
+    from records.services import assistant, sessions
+
+    ids = world.ids
+    with database.session() as s:
+        add_document(s, storage, ids["owner"], title=REPORT, author=ids["pro_authorised"])
+        add_document(s, storage, ids["owner"], category="DIR_ANT", title=WISHES)
+        hidden = add_document(s, storage, ids["owner"], title=HIDDEN, author=ids["pro_authorised"])
+        hidden.hidden = hidden.hidden_by_owner = True
+        note = add_document(s, storage, ids["owner"], category="AUTR_DOC", title=NOTE)
+        note.source, note.added_by_person_id = "patient", ids["owner"]
+        add_document(s, storage, ids["child"], title=BOOKLET, author=ids["pro_authorised"])
+        secret = add_document(
+            s,
+            storage,
+            ids["child"],
+            title=SECRET,
+            author=ids["pro_authorised"],
+            hidden_from_parents=True,
+        )
+        ids["secret"] = secret.id
+        ids["hidden"] = hidden.id
+        inactive = _professional(s, world, "pro_inactive", "medecin_generaliste")
+        inactive.active = False
+        s.add(
+            CareTeamLink(
+                person_id=ids["owner"],
+                professional_id=inactive.id,
+                authorised_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        )
+        for profession in EMERGENCY_SEES:
+            _professional(s, world, f"pro_{profession}", profession)
+        link = (
+            s.query(ChildLink)
+            .filter(ChildLink.child_id == ids["child"], ChildLink.role == "second_parent")
+            .one()
+        )
+        link.shared_at = clock.now()
+        auth_row = sessions.find(s, world.tokens["owner"])
+        assistant.link(s, settings, auth_row, "conv-owner")
+        world.tokens["assistant_self"] = SERVICE_TOKEN
+        world.conversations["assistant_self"] = "conv-owner"
+        s.commit()
+        assert s.get(Professional, inactive.id).active is False
+    return world
+
+
+def test_what_each_caller_receives(rclient, content_world):
+    w = content_world
+    failures = []
+    for what, caller, method, url, kwargs, expected in CONTENT_ROWS:
+        r = rclient.request(method, url.format(**w.ids), headers=w.headers(caller), **kwargs)
+        if isinstance(expected, int):
+            if r.status_code != expected:
+                failures.append(f"{what}: expected {expected}, got {r.status_code} {r.text[:100]}")
+            continue
+        extract, value = expected
+        if r.status_code >= 300:
+            failures.append(f"{what}: expected content, got {r.status_code} {r.text[:100]}")
+        elif extract(r.json()) != value:
+            failures.append(f"{what}: expected {value}, got {extract(r.json())}")
+    assert not failures, "\n".join(failures)
