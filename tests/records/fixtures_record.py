@@ -37,6 +37,24 @@ from records.storage import LocalEncryptedStorage, set_storage
 __all__ = ["rclient", "storage", "world"]
 
 SERVICE_TOKEN = "dev-records-service-token"  # noqa: S105 - the test settings' default
+# Every kind of caller of SPEC §3.4 that build_world gives a token (plus anonymous).
+CALLER_KINDS = (
+    "owner",
+    "other",
+    "parent",
+    "parent_other",
+    "second_parent",
+    "representative",
+    "pro_authorised",
+    "pro_blocked",
+    "pro_dentist",
+    "pro_admin",
+    "pro_work",
+    "insurer",
+    "agent",
+    "assistant_other",
+    "anonymous",
+)
 
 
 @dataclass

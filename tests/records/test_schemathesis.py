@@ -1,18 +1,31 @@
 """Property-based tests of the records OpenAPI with schemathesis, in process: whatever the
-input, no route answers with a server error. Bounded (a few examples per operation) so the
-run stays well under 2 minutes; every operation is called with a real caller: a patient
-session for the person's routes, an authorised professional's key for theirs."""
+input and whoever calls, no route answers with a server error, and every answer matches the
+schema the OpenAPI declares for its status (response-schema conformance).
+
+Every operation runs as every kind of caller of SPEC §3.4 (patients, parents, a representative,
+professionals of each case, an insurer, an agent, the assistant for another user, anonymous):
+the caller the route is meant for gets `MAX_EXAMPLES` examples, every other kind one by default
+(mostly a refusal, which does not depend on the input), so the run stays bounded on a shared
+machine. `SCHEMATHESIS_EXAMPLES` raises the budget for a deeper
+run."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
-from fixtures_record import build_world, empty_tables
+from fixtures_record import CALLER_KINDS, build_world, empty_tables
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import FailureGroup
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from records.storage import LocalEncryptedStorage, set_storage
 
-MAX_EXAMPLES = 5
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "8"))
+OTHER_CALLER_EXAMPLES = max(1, MAX_EXAMPLES // 8)
+CHECKS = [not_a_server_error, response_schema_conformance]
 
 
 @pytest.fixture(scope="module")
@@ -31,26 +44,35 @@ def api_schema(app, callers):
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
-def test_no_server_error(api_schema, callers):
-    """One hypothesis run per operation (the pytest plugin of schemathesis does not load
-    under this pytest); a 5xx on any operation fails the test with the request that did it."""
+def test_every_caller_kind_is_tried():
+    assert {"owner", "parent", "pro_authorised", "insurer", "agent", "anonymous"} <= set(
+        CALLER_KINDS
+    )
+
+
+def test_no_server_error_and_answers_match_the_schema(api_schema, callers):
+    """One hypothesis run per operation and caller (the pytest plugin of schemathesis does
+    not load under this pytest); any failing check fails the test with the request."""
     failures: list[str] = []
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) > 60
     for operation in operations:
         pro = operation.path.startswith(("/patients", "/threads"))
-        run = _runner(operation, callers.headers("pro_authorised" if pro else "owner"))
-        try:
-            run()
-        except AssertionError as exc:
-            failures.append(str(exc).splitlines()[0])
+        meant_for = "pro_authorised" if pro else "owner"
+        for caller in CALLER_KINDS:
+            examples = MAX_EXAMPLES if caller == meant_for else OTHER_CALLER_EXAMPLES
+            run = _runner(operation, callers.headers(caller), examples)
+            try:
+                run()
+            except Exception as exc:  # noqa: BLE001 - one or a group of failing examples
+                failures.append(f"[{caller}] {str(exc).strip().splitlines()[0][:300]}")
     assert not failures, "\n".join(failures)
 
 
-def _runner(operation, headers):
+def _runner(operation, headers, examples: int):
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=MAX_EXAMPLES,
+        max_examples=examples,
         deadline=None,
         derandomize=True,
         database=None,
@@ -58,8 +80,12 @@ def _runner(operation, headers):
     )
     def run(case):
         response = case.call(headers=headers)
-        assert response.status_code < 500, (
-            f"{case.method} {case.formatted_path} -> {response.status_code}: {response.text[:200]}"
-        )
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except FailureGroup as exc:
+            raise AssertionError(
+                f"{case.method} {case.formatted_path} -> {response.status_code}: "
+                f"{response.text[:200]} ({type(exc).__name__}: {str(exc)[:300]})"
+            ) from exc
 
     return run
