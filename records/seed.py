@@ -197,9 +197,12 @@ CHILDREN: list[DemoPerson] = [
     ),
 ]
 
-# (child, parent, role): "attached" parent manages; "second_parent" shared by the first.
+# (child, parent, role): "attached" parent manages; "second_parent" shared by the first;
+# "other_parent" recorded as the child's other parent, not shared yet (only a recorded parent
+# can be given the child, by the attached parent).
 CHILD_LINKS = [
     ("ines", "karim", "attached"),
+    ("ines", "thomas", "other_parent"),
     ("noah", "karim", "attached"),
     ("lea", "julie", "attached"),
     ("lea", "thomas", "second_parent"),
@@ -378,7 +381,7 @@ def seed(session: Session, settings: Settings) -> dict[str, str]:
             ChildLink(
                 child_id=ids[child],
                 parent_id=ids[parent],
-                role=role,
+                role="attached" if role == "attached" else "second_parent",
                 shared_at=now if role == "second_parent" else None,
                 created_at=now,
             )

@@ -47,7 +47,12 @@ def test_a_wrong_nir_is_never_stored():
 def test_seeded_roles(database, db):
     with database.session() as session:
         count = lambda model: session.execute(select(func.count()).select_from(model)).scalar()  # noqa: E731
-        assert count(ChildLink) == 4
+        assert count(ChildLink) == 5
+        # One recorded other parent is not given the child until the attached parent shares.
+        not_shared = select(func.count()).where(
+            ChildLink.role == "second_parent", ChildLink.shared_at.is_(None)
+        )
+        assert session.execute(not_shared).scalar() == 1
         assert count(LegalRepresentation) == 1
         assert count(HelplineAgent) == 1
         assert count(Professional) == len(PROFESSIONALS)
