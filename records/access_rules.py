@@ -1,9 +1,9 @@
 """Who sees what (SPEC §3.4): the sharing rules as one pure decision function.
 
-records/policy.py is the module routes ask; it gathers plain facts from the database (who
-calls, how they relate to the person, the person's choices, the document) and hands them to
-`decide` here. Pure: no database, no clock, so every rule is tested on its own in
-tests/records/test_policy.py.
+Record routes go through records/services/record_access.py (`load`); it gathers plain facts
+from the database (who calls, how they relate to the person, the person's choices, the
+document) and hands them to `decide` here. Pure: no database, no clock, so every rule is
+tested on its own in tests/records/test_policy.py.
 
 Outcomes map to HTTP: ALLOW → 2xx, FORBIDDEN → 403 (inside the caller's scope but refused),
 NOT_FOUND → 404 (outside the scope: we never reveal that the object exists),

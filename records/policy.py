@@ -1,11 +1,10 @@
-"""The one place that decides who may read or change what (SPEC §3.4, §3.5).
+"""Who a caller is and whom they act for (SPEC §3.4, §3.5): the caller resolved per request,
+which people a person manages (children under 18 attached or shared to them, protected adults
+they represent), the refusal of excluded organisations at the door of account routes, and the
+relations the sharing rules need (`actor_of`, `manager_links`).
 
-Routers never decide access themselves: they ask this module. This first part covers people
-and accounts: who a caller is acting as, which people they manage (children under 18 attached
-or shared to them, protected adults they represent), and the refusal of excluded
-organisations. The sharing rules themselves (consent, profession matrix, blocking, hidden documents,
-emergency access) are the pure `records.access_rules.decide`; this module turns database
-facts into its inputs (`actor_of`, `manager_links`). Record routes go through
+The sharing rules themselves (consent, profession matrix, blocking, hidden documents,
+emergency access) are the pure `records.access_rules.decide`. Record routes go through
 records/services/record_access.py (`load`, `check`), which uses this module, never the other
 way round.
 """
