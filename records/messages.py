@@ -22,6 +22,10 @@ ERRORS: dict[str, str] = {
     "conversation_required": "Connectez-vous d'abord à votre espace santé.",
     "conversation_not_linked": "Connectez-vous d'abord pour voir votre espace santé.",
     "link_not_found": "Cette conversation est introuvable.",
+    "conversation_linked_elsewhere": (
+        "Une autre personne est connectée dans cette conversation.\n"
+        "Ouvrez une nouvelle conversation pour vous connecter."
+    ),
     # Activation: identity
     "invalid_birth_date": (
         "La date de naissance est fausse.\nÉcrivez le jour, le mois et l'année."
@@ -100,7 +104,9 @@ ERRORS: dict[str, str] = {
     ),
     # Login
     "wrong_credentials": "L'identifiant ou le mot de passe est faux.\nVérifiez et réessayez.",
-    "too_many_attempts": "Vous avez fait beaucoup d'essais.\nAttendez 15 minutes, puis réessayez.",
+    "too_many_attempts": (
+        "Vous avez fait beaucoup d'essais.\nAttendez quelques minutes, puis réessayez."
+    ),
     "challenge_not_found": "Cette connexion est introuvable.\nRecommencez la connexion.",
     "challenge_expired": "Le temps est dépassé.\nRecommencez la connexion.",
     # Refusing and closing

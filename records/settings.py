@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Default data folder: the project's var/, wherever the command runs from (Alembic runs in
@@ -38,12 +39,19 @@ class Settings(BaseSettings):
     session_idle_seconds: int = 30 * 60
     session_absolute_seconds: int = 12 * 3600
     assistant_link_seconds: int = 12 * 3600
-    # Brute-force limits: failures allowed per window, per target (identifier, identity) and
-    # per client (IP address or conversation).
-    login_failures_per_target: int = 5
+    # Brute-force limits that cannot lock a person out. Per target (identifier, birth date):
+    # a delay that doubles after each failure beyond the free ones, capped, forgotten after a
+    # quiet period. Per client address: failures per window, for one target and for all.
+    failure_delay_free_failures: int = 3
+    failure_delay_base_seconds: int = 2
+    failure_delay_max_seconds: int = 60
+    failure_delay_reset_seconds: int = 3600
+    login_failures_per_target: int = 5  # from one client address
     login_failures_per_client: int = 30
-    identity_failures_per_target: int = 5
+    identity_failures_per_target: int = 5  # from one client address
     identity_failures_per_client: int = 20
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed.
+    trusted_proxies: str = ""
     code_failures_per_subject: int = 10  # wrong codes per person or account, all codes together
     rate_window_seconds: int = 900
 
@@ -67,6 +75,14 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for item in value.split(","):
+            if item.strip():
+                ipaddress.ip_network(item.strip(), strict=False)  # ValueError names the item
+        return value
+
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
         if self.environment == "production":
@@ -81,6 +97,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir.resolve() / 'records.db'}"
+
+    @property
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [
+            ipaddress.ip_network(item.strip(), strict=False)
+            for item in self.trusted_proxies.split(",")
+            if item.strip()
+        ]
 
     @property
     def dev_routes(self) -> bool:

@@ -12,19 +12,18 @@ from sqlalchemy.orm import Session
 from records import clock
 from records.errors import AppError
 from records.models import Account, AuthSession, HelplineAgent, LoginChallenge, Person
-from records.security import RateLimiter, hash_password, needs_rehash, verify_password
-from records.services import codes, sessions
+from records.security import hash_password, needs_rehash, verify_password
+from records.services import codes, limits, sessions
 from records.services.validation import mask_email, mask_phone
 from records.settings import Settings
 
 log = logging.getLogger("records.auth")
 
 
-def _login_limits(settings: Settings, identifier: str, client_key: str) -> dict[str, int]:
-    return {
-        f"login:id:{identifier.lower()[:100]}": settings.login_failures_per_target,
-        f"login:client:{client_key}": settings.login_failures_per_client,
-    }
+def _login_guard(
+    session: Session, settings: Settings, identifier: str, client_key: str
+) -> limits.Guard:
+    return limits.Guard(session, settings, "login", identifier.lower()[:100], client_key)
 
 
 def _channel_and_contact(person: Person, channel: str | None) -> tuple[str, str]:
@@ -51,18 +50,18 @@ def start_login(
     now = clock.now()
     # Identifiers are lowercase: phones often capitalise the first letter, so accept it.
     identifier = identifier.strip().lower()
-    limiter = RateLimiter(session, settings.rate_window_seconds)
-    keys = _login_limits(settings, identifier, client_key)
-    limiter.check(keys, now)
+    guard = _login_guard(session, settings, identifier, client_key)
+    guard.check(now)
     account = session.execute(
         select(Account).where(Account.identifier == identifier, Account.status == "active")
     ).scalar_one_or_none()
     if not verify_password(account.password_hash if account else None, password):
-        limiter.hit(keys, now)
+        guard.failed(now)
         session.commit()
         log.info("login refused: wrong credentials")
         raise AppError("wrong_credentials", 401)
     assert account is not None
+    guard.succeeded()
     if account.password_hash and needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)  # parameters were raised since
     person = session.get(Person, account.person_id)
@@ -115,18 +114,18 @@ def agent_login(
     session: Session, settings: Settings, login: str, password: str, client_key: str
 ) -> tuple[str, AuthSession, HelplineAgent]:
     now = clock.now()
-    limiter = RateLimiter(session, settings.rate_window_seconds)
-    keys = _login_limits(settings, "agent:" + login, client_key)
-    limiter.check(keys, now)
+    guard = _login_guard(session, settings, "agent:" + login, client_key)
+    guard.check(now)
     agent = session.execute(
         select(HelplineAgent).where(HelplineAgent.login == login, HelplineAgent.active.is_(True))
     ).scalar_one_or_none()
     if not verify_password(agent.password_hash if agent else None, password):
-        limiter.hit(keys, now)
+        guard.failed(now)
         session.commit()
         log.info("agent login refused")
         raise AppError("wrong_credentials", 401)
     assert agent is not None
+    guard.succeeded()
     token, row = sessions.create(session, settings, agent_id=agent.id)
     log.info("agent %s logged in", agent.id)
     return token, row, agent

@@ -12,8 +12,7 @@ from records import clock
 from records.errors import AppError
 from records.messages import PDF_REFUSAL
 from records.models import Person, Refusal
-from records.security import RateLimiter
-from records.services import people
+from records.services import limits, people
 from records.services.dates import date_words
 from records.services.validation import normalize_vitale_serial, parse_birth_date
 from records.settings import Settings
@@ -27,15 +26,11 @@ def refuse(
     now = clock.now()
     born = parse_birth_date(birth_date, now.date())
     serial = normalize_vitale_serial(vitale_serial)
-    limiter = RateLimiter(session, settings.rate_window_seconds)
-    keys = {
-        f"identity:birth:{born.isoformat()}": settings.identity_failures_per_target,
-        f"identity:client:{client_key}": settings.identity_failures_per_client,
-    }
-    limiter.check(keys, now)
+    guard = limits.Guard(session, settings, "identity", born.isoformat(), client_key)
+    guard.check(now)
     person = people.find_by_identity(session, settings, born, serial, None)
     if person is None:
-        limiter.hit(keys, now)
+        guard.failed(now)
         session.commit()
         raise AppError("identity_not_found", 404)
     if people.active_account(session, person.id):
