@@ -12,6 +12,7 @@ ERRORS: dict[str, str] = {
     "invalid_request": "Une information manque ou est fausse.\nVérifiez et recommencez.",
     "not_found": "Ce que vous cherchez est introuvable.",
     "method_not_allowed": "Cette action est impossible ici.",
+    "body_too_large": "Ce que vous envoyez est trop gros.\nUn document peut avoir 5 Mo au plus.",
     "internal_error": "Le service a un problème.\nRéessayez plus tard ou appelez le 3422.",
     "unauthenticated": "Connectez-vous d'abord à votre espace santé.",
     "session_expired": "Votre connexion est terminée.\nConnectez-vous à nouveau.",
@@ -60,6 +61,11 @@ ERRORS: dict[str, str] = {
     "invalid_channel": "Choisissez comment recevoir le code : SMS ou mail.",
     "channel_unavailable": "Nous connaissons seulement votre autre contact.\nChoisissez-le.",
     "too_many_codes": "Vous avez demandé beaucoup de codes.\nAttendez 1 heure, puis recommencez.",
+    "too_many_messages": (
+        "Nous avons envoyé beaucoup de codes aujourd'hui.\n"
+        "Attendez demain, puis recommencez.\n"
+        "Pour avoir de l'aide, appelez le 3422."
+    ),
     "no_code": "Demandez d'abord un code.",
     "invalid_code_format": "Le code a 6 chiffres.\nÉcrivez seulement les 6 chiffres.",
     "wrong_code": "Ce code est faux.\nVérifiez le code et réessayez.",

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     code_ttl_seconds: int = 600
     code_max_tries: int = 5
     code_max_sends_per_hour: int = 5
+    # SMS and mails carrying a code, per person and per phone or address, all flows together.
+    code_sends_per_person: int = 10
+    code_sends_per_destination: int = 10
+    code_sends_window_seconds: int = 86400
     activation_ttl_seconds: int = 3600
     session_idle_seconds: int = 30 * 60
     session_absolute_seconds: int = 12 * 3600
@@ -42,7 +46,7 @@ class Settings(BaseSettings):
     # Brute-force limits that cannot lock a person out. Per target (identifier, birth date):
     # a delay that doubles after each failure beyond the free ones, capped, forgotten after a
     # quiet period. Per client address: failures per window, for one target and for all.
-    failure_delay_free_failures: int = 3
+    failure_delay_free_failures: int = 5
     failure_delay_base_seconds: int = 2
     failure_delay_max_seconds: int = 60
     failure_delay_reset_seconds: int = 3600
@@ -72,6 +76,11 @@ class Settings(BaseSettings):
     sms_account_sid: str = "dev"
     sms_auth_token: str = "dev"  # noqa: S105 - development default only
     sms_from: str = "MonEspaceSante"
+
+    # Request bodies, refused (413) while they stream in: document uploads (a 5 MB file plus
+    # the multipart envelope) and every other route.
+    max_upload_body_bytes: int = 5 * 1024 * 1024 + 64 * 1024
+    max_json_body_bytes: int = 64 * 1024
 
     log_level: str = "INFO"
 

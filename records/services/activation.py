@@ -147,9 +147,19 @@ def send_code(session: Session, settings: Settings, activation: Activation, chan
             channel,
             to,
             "activation_final_code",
+            activation.person_id,
         )
     else:
-        codes.issue(session, settings, "activation", activation.id, channel, to, "activation_code")
+        codes.issue(
+            session,
+            settings,
+            "activation",
+            activation.id,
+            channel,
+            to,
+            "activation_code",
+            activation.person_id,
+        )
         _advance(activation, "code")
     return masked(activation, channel)
 
@@ -218,7 +228,14 @@ def set_credentials(
     activation.identifier = identifier
     activation.password_hash = hash_password(password)
     codes.issue(
-        session, settings, "activation_final", activation.id, channel, to, "activation_final_code"
+        session,
+        settings,
+        "activation_final",
+        activation.id,
+        channel,
+        to,
+        "activation_final_code",
+        activation.person_id,
     )
     _advance(activation, "final_code")
     return masked(activation, channel)

@@ -74,7 +74,7 @@ def start_login(
     )
     session.add(challenge)
     session.flush()
-    codes.issue(session, settings, "login", challenge.id, channel, to, "login_code")
+    codes.issue(session, settings, "login", challenge.id, channel, to, "login_code", person.id)
     log.info("login challenge %s for account %s", challenge.id, account.id)
     return challenge, masked_contact(person, channel)
 
@@ -96,7 +96,7 @@ def resend_login_code(
     person = session.get(Person, account.person_id)
     assert person is not None
     channel, to = _channel_and_contact(person, channel)
-    codes.issue(session, settings, "login", challenge.id, channel, to, "login_code")
+    codes.issue(session, settings, "login", challenge.id, channel, to, "login_code", person.id)
     return masked_contact(person, channel)
 
 
