@@ -6,7 +6,6 @@ multipart envelope; every other route gets a small JSON limit."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse
@@ -41,8 +40,8 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope["method"], scope["path"])
-        declared = _content_length(scope)
-        if declared is not None and declared > limit:
+        declared = dict(scope.get("headers", [])).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > limit:
             await _refuse(send)
             return
         received = 0
@@ -70,23 +69,13 @@ class BodyLimit:
             await _refuse(send)
 
 
-def _content_length(scope: Scope) -> int | None:
-    for name, value in scope.get("headers", []):
-        if name == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
-    return None
-
-
 async def _refuse(send: Send) -> None:
     # Connection: close, so the server drops the rest of the body instead of reading it.
     response = JSONResponse(
         error_body("body_too_large"), status_code=413, headers={"Connection": "close"}
     )
-    await response({"type": "http"}, _no_body, send)
 
+    async def no_body() -> Message:
+        return {"type": "http.disconnect"}
 
-async def _no_body() -> dict[str, Any]:
-    return {"type": "http.disconnect"}
+    await response({"type": "http"}, no_body, send)
