@@ -116,6 +116,7 @@ ERRORS: dict[str, str] = {
     "challenge_not_found": "Cette connexion est introuvable.\nRecommencez la connexion.",
     "challenge_expired": "Le temps est dépassé.\nRecommencez la connexion.",
     # Refusing and closing
+    "refusal_not_found": "Cette demande de refus est introuvable.\nRecommencez depuis le début.",
     "refusal_after_activation": (
         "Votre espace santé existe déjà.\nVous pouvez fermer votre espace santé."
     ),
@@ -137,6 +138,15 @@ SMS: dict[str, str] = {
         "Mon espace santé : votre code de connexion est {code}.\n"
         "Ce code marche pendant 10 minutes.\n"
         "Gardez ce code pour vous."
+    ),
+    "refusal_code": (
+        "Mon espace santé : votre code pour refuser Mon espace santé est {code}.\n"
+        "Ce code marche pendant 10 minutes.\n"
+        "Gardez ce code pour vous."
+    ),
+    "refusal_recorded": (
+        "Mon espace santé : vous avez refusé Mon espace santé.\n"
+        "Si ce n'est pas vous, appelez le 3422."
     ),
     "space_created": (
         "Votre espace santé est prêt.\nConnectez-vous avec votre identifiant et votre mot de passe."
@@ -174,6 +184,25 @@ EMAILS: dict[str, dict[str, str]] = {
             "Votre code de connexion est {code}.\n"
             "Ce code marche pendant 10 minutes.\n"
             "Gardez ce code pour vous."
+        ),
+    },
+    "refusal_code": {
+        "subject": "Votre code pour refuser Mon espace santé",
+        "body": (
+            "Bonjour,\n"
+            "Votre code pour refuser Mon espace santé est {code}.\n"
+            "Ce code marche pendant 10 minutes.\n"
+            "Gardez ce code pour vous.\n"
+            "Pour avoir de l'aide, appelez le 3422."
+        ),
+    },
+    "refusal_recorded": {
+        "subject": "Vous avez refusé Mon espace santé",
+        "body": (
+            "Bonjour,\n"
+            "Vous avez refusé Mon espace santé.\n"
+            "Vous pouvez changer d'avis plus tard.\n"
+            "Si ce n'est pas vous, appelez le 3422."
         ),
     },
     "space_created": {

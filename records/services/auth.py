@@ -26,7 +26,8 @@ def _login_guard(
     return limits.Guard(session, settings, "login", identifier.lower()[:100], client_key)
 
 
-def _channel_and_contact(person: Person, channel: str | None) -> tuple[str, str]:
+def contact_for(person: Person, channel: str | None) -> tuple[str, str]:
+    """The channel (SMS first) and the known contact a code goes to."""
     if channel is None:
         channel = "sms" if person.phone else "email"
     to = person.phone if channel == "sms" else person.email
@@ -66,7 +67,7 @@ def start_login(
         account.password_hash = hash_password(password)  # parameters were raised since
     person = session.get(Person, account.person_id)
     assert person is not None
-    channel, to = _channel_and_contact(person, channel)
+    channel, to = contact_for(person, channel)
     challenge = LoginChallenge(
         account_id=account.id,
         created_at=now,
@@ -95,7 +96,7 @@ def resend_login_code(
     assert account is not None
     person = session.get(Person, account.person_id)
     assert person is not None
-    channel, to = _channel_and_contact(person, channel)
+    channel, to = contact_for(person, channel)
     codes.issue(session, settings, "login", challenge.id, channel, to, "login_code", person.id)
     return masked_contact(person, channel)
 
