@@ -3,7 +3,6 @@ keyed hash, sent through the outbox in the same transaction."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import datetime, timedelta
 
@@ -67,7 +66,7 @@ def _count_send(
     """SMS and mails to one person and to one phone or address are capped across every
     activation, login and refusal, so nobody can flood someone by starting again."""
     limiter = RateLimiter(session, settings.code_sends_window_seconds)
-    destination = hashlib.sha256(f"{settings.records_secret_key}:{to}".encode()).hexdigest()
+    destination = hash_code(settings.records_secret_key, "destination", to)  # no phone in keys
     keys = {
         f"sends:person:{person_id}": settings.code_sends_per_person,
         f"sends:to:{destination[:40]}": settings.code_sends_per_destination,
