@@ -21,6 +21,9 @@ def _body(code: str) -> dict:
     return {"error": {"code": code, "message": text}}
 
 
+error_body = _body  # for the middlewares that answer before any route runs
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -33,5 +36,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = "conversation_not_found" if exc.status_code == 404 else "invalid_request"
+        code = {404: "conversation_not_found", 413: "body_too_large"}.get(
+            exc.status_code, "invalid_request"
+        )
         return JSONResponse(_body(code), status_code=exc.status_code)

@@ -14,11 +14,13 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot import errors, logs, pages
+from bot.body_limit import BodyLimit
 from bot.channels import internal, web
 from bot.chat import ChatService, cancel
 from bot.conversations import Broker, ConversationStore
 from bot.rasa_client import RasaClient
 from bot.secrets import SecretRouter
+from bot.security_headers import SecurityHeaders
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger("bot")
@@ -89,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         allow_methods=["GET", "POST", "PUT"],
         allow_headers=["Content-Type", "Last-Event-ID"],
     )
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, embed_origins=settings.widget_embed_origin_list)
     app.include_router(web.router)
     app.include_router(internal.router)
 

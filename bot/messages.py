@@ -35,6 +35,7 @@ MESSAGES: dict[str, str] = {
         "La personne du 3422 a quitté la conversation.\nL'assistant vous répond de nouveau."
     ),
     # Errors of the chat API.
+    "body_too_large": "Ce que vous envoyez est trop gros.\nÉcrivez un message plus court.",
     "empty_message": "Votre message est vide.\nÉcrivez quelques mots, s'il vous plaît.",
     "message_too_long": (
         "Votre message est trop long.\nÉcrivez un message plus court, s'il vous plaît."

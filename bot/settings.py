@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +42,24 @@ class Settings(BaseSettings):
     voice_engine: str = "auto"
     voice_cache_dir: Path | None = None
     widget_dir: Path = PROJECT_ROOT / "web_widget"
+    # Sites allowed to frame the gateway's pages (CSP frame-ancestors), comma-separated
+    # origins such as https://www.example.fr.
+    widget_embed_origins: str = ""
+    # Request bodies above this size are refused (413) while they stream in.
+    max_body_bytes: int = 64 * 1024
+
+    @field_validator("widget_embed_origins")
+    @classmethod
+    def _origins_only(cls, value: str) -> str:
+        for origin in value.split(","):
+            origin = origin.strip()
+            if origin and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", origin):
+                raise ValueError(f"WIDGET_EMBED_ORIGINS: not an origin: {origin!r}")
+        return value
+
+    @property
+    def widget_embed_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.widget_embed_origins.split(",") if o.strip()]
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:

@@ -3,6 +3,7 @@ professional API key, helpline agent, the assistant with a conversation, exclude
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,8 +39,42 @@ def _bearer(request: Request) -> str | None:
     return value.strip()
 
 
-def _client_key(request: Request) -> str:
-    return "ip:" + (request.client.host if request.client else "unknown")
+def _client_key(request: Request, vouched_address: str | None = None) -> str:
+    """The end user's address, the key of the per-client limits. `vouched_address` is the
+    X-Client-Address sent by a trusted service (checked by the caller); otherwise the socket
+    peer, or the address a trusted reverse proxy saw (X-Forwarded-For)."""
+    if vouched_address:
+        return "ip:" + vouched_address
+    peer = request.client.host if request.client else "unknown"
+    proxies = request.app.state.settings.trusted_proxy_networks
+    if _in_networks(peer, proxies):
+        # Right to left: the first address not ours is the one that reached our proxies.
+        hops = [h.strip() for h in request.headers.get("x-forwarded-for", "").split(",")]
+        for hop in reversed([h for h in hops if h]):
+            address = _ip(hop)
+            if address is None:
+                break
+            if not _in_networks(hop, proxies):
+                return "ip:" + str(address)
+    return "ip:" + peer
+
+
+def _ip(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+
+
+def _in_networks(text: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    address = _ip(text)
+    return address is not None and any(address in network for network in networks)
+
+
+def _vouched_address(request: Request) -> str | None:
+    """X-Client-Address, read only for callers holding the service token."""
+    address = _ip(request.headers.get("x-client-address", "")[:64])
+    return str(address) if address is not None else None
 
 
 def _person_caller(
@@ -64,7 +99,14 @@ def identify_caller(request: Request, session: Session, settings: Settings) -> C
     # The assistant: service credential, acting for one conversation at a time.
     if constant_equals(token, settings.records_service_token):
         conversation = (request.headers.get("x-conversation-id") or "").strip()[:200] or None
-        client_key = f"conv:{conversation}" if conversation else _client_key(request)
+        # Telegram and SMS conversations come without an address: one chat, one client.
+        address = _vouched_address(request)
+        if address:
+            client_key = _client_key(request, address)
+        elif conversation:
+            client_key = f"conv:{conversation}"
+        else:
+            client_key = _client_key(request)
         base = {"kind": "assistant", "client_key": client_key, "conversation_id": conversation}
         if conversation:
             link = assistant.find_live(session, conversation)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 
+from records.body_limit import BodyLimit
 from records.db import Database
 from records.errors import install_error_handlers
 from records.routers import activation, assistant, auth, dev, health, me, refusals
@@ -50,6 +51,11 @@ def create_app(settings: Settings | None = None, sender: Sender | None = None) -
     app.state.db = Database(settings)
     app.state.sender = sender or make_sender(settings)
     install_error_handlers(app)
+    app.add_middleware(
+        BodyLimit,
+        json_bytes=settings.max_json_body_bytes,
+        upload_bytes=settings.max_upload_body_bytes,
+    )
     for module in (health, activation, auth, me, refusals, assistant):
         app.include_router(module.router)
     # The record itself (issue 3): the person's routes and the professionals' routes.

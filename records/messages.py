@@ -12,6 +12,7 @@ ERRORS: dict[str, str] = {
     "invalid_request": "Une information manque ou est fausse.\nVérifiez et recommencez.",
     "not_found": "Ce que vous cherchez est introuvable.",
     "method_not_allowed": "Cette action est impossible ici.",
+    "body_too_large": "Ce que vous envoyez est trop gros.\nUn document peut avoir 5 Mo au plus.",
     "internal_error": "Le service a un problème.\nRéessayez plus tard ou appelez le 3422.",
     "unauthenticated": "Connectez-vous d'abord à votre espace santé.",
     "session_expired": "Votre connexion est terminée.\nConnectez-vous à nouveau.",
@@ -22,6 +23,10 @@ ERRORS: dict[str, str] = {
     "conversation_required": "Connectez-vous d'abord à votre espace santé.",
     "conversation_not_linked": "Connectez-vous d'abord pour voir votre espace santé.",
     "link_not_found": "Cette conversation est introuvable.",
+    "conversation_linked_elsewhere": (
+        "Une autre personne est connectée dans cette conversation.\n"
+        "Ouvrez une nouvelle conversation pour vous connecter."
+    ),
     # Activation: identity
     "invalid_birth_date": (
         "La date de naissance est fausse.\nÉcrivez le jour, le mois et l'année."
@@ -56,6 +61,11 @@ ERRORS: dict[str, str] = {
     "invalid_channel": "Choisissez comment recevoir le code : SMS ou mail.",
     "channel_unavailable": "Nous connaissons seulement votre autre contact.\nChoisissez-le.",
     "too_many_codes": "Vous avez demandé beaucoup de codes.\nAttendez 1 heure, puis recommencez.",
+    "too_many_messages": (
+        "Nous avons envoyé beaucoup de codes aujourd'hui.\n"
+        "Attendez demain, puis recommencez.\n"
+        "Pour avoir de l'aide, appelez le 3422."
+    ),
     "no_code": "Demandez d'abord un code.",
     "invalid_code_format": "Le code a 6 chiffres.\nÉcrivez seulement les 6 chiffres.",
     "wrong_code": "Ce code est faux.\nVérifiez le code et réessayez.",
@@ -100,10 +110,13 @@ ERRORS: dict[str, str] = {
     ),
     # Login
     "wrong_credentials": "L'identifiant ou le mot de passe est faux.\nVérifiez et réessayez.",
-    "too_many_attempts": "Vous avez fait beaucoup d'essais.\nAttendez 15 minutes, puis réessayez.",
+    "too_many_attempts": (
+        "Vous avez fait beaucoup d'essais.\nAttendez quelques minutes, puis réessayez."
+    ),
     "challenge_not_found": "Cette connexion est introuvable.\nRecommencez la connexion.",
     "challenge_expired": "Le temps est dépassé.\nRecommencez la connexion.",
     # Refusing and closing
+    "refusal_not_found": "Cette demande de refus est introuvable.\nRecommencez depuis le début.",
     "refusal_after_activation": (
         "Votre espace santé existe déjà.\nVous pouvez fermer votre espace santé."
     ),
@@ -125,6 +138,15 @@ SMS: dict[str, str] = {
         "Mon espace santé : votre code de connexion est {code}.\n"
         "Ce code marche pendant 10 minutes.\n"
         "Gardez ce code pour vous."
+    ),
+    "refusal_code": (
+        "Mon espace santé : votre code pour refuser Mon espace santé est {code}.\n"
+        "Ce code marche pendant 10 minutes.\n"
+        "Gardez ce code pour vous."
+    ),
+    "refusal_recorded": (
+        "Mon espace santé : vous avez refusé Mon espace santé.\n"
+        "Si ce n'est pas vous, appelez le 3422."
     ),
     "space_created": (
         "Votre espace santé est prêt.\nConnectez-vous avec votre identifiant et votre mot de passe."
@@ -162,6 +184,25 @@ EMAILS: dict[str, dict[str, str]] = {
             "Votre code de connexion est {code}.\n"
             "Ce code marche pendant 10 minutes.\n"
             "Gardez ce code pour vous."
+        ),
+    },
+    "refusal_code": {
+        "subject": "Votre code pour refuser Mon espace santé",
+        "body": (
+            "Bonjour,\n"
+            "Votre code pour refuser Mon espace santé est {code}.\n"
+            "Ce code marche pendant 10 minutes.\n"
+            "Gardez ce code pour vous.\n"
+            "Pour avoir de l'aide, appelez le 3422."
+        ),
+    },
+    "refusal_recorded": {
+        "subject": "Vous avez refusé Mon espace santé",
+        "body": (
+            "Bonjour,\n"
+            "Vous avez refusé Mon espace santé.\n"
+            "Vous pouvez changer d'avis plus tard.\n"
+            "Si ce n'est pas vous, appelez le 3422."
         ),
     },
     "space_created": {

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import case, literal, select
+from sqlalchemy import case, delete, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -130,3 +130,55 @@ class RateLimiter:
 
     def count(self, key: str, now: datetime) -> int:
         return self._current(key, now)[0]
+
+
+class GrowingDelay:
+    """Per-target wait after repeated failures: free failures first, then a delay that doubles
+    with each failure up to a cap. Anyone may try again once the delay is over, so failures
+    caused by someone else slow the real person down but never lock them out. Stored in the
+    rate counters: `count` is the number of failures, `window_start` the last one."""
+
+    def __init__(
+        self, session: Session, free: int, base_seconds: int, max_seconds: int, reset_seconds: int
+    ) -> None:
+        self.session = session
+        self.free = free
+        self.base = base_seconds
+        self.max = max_seconds
+        self.reset = timedelta(seconds=reset_seconds)
+
+    def _wait(self, failures: int) -> timedelta:
+        if failures < self.free:
+            return timedelta(0)
+        return timedelta(seconds=min(self.base * 2 ** (failures - self.free), self.max))
+
+    def check(self, key: str, now: datetime) -> None:
+        row = self.session.execute(
+            select(RateCounter.count, RateCounter.window_start).where(RateCounter.key == key)
+        ).first()
+        if row is None or now - row.window_start >= self.reset:
+            return
+        ready_at = row.window_start + self._wait(row.count)
+        if now < ready_at:
+            retry = int((ready_at - now).total_seconds()) + 1
+            raise AppError("too_many_attempts", 429, headers={"Retry-After": str(retry)})
+
+    def hit(self, key: str, now: datetime) -> None:
+        insert = (
+            pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        )
+        table = RateCounter.__table__
+        forgotten = table.c.window_start <= literal(now - self.reset, UTCDateTime())
+        statement = insert(table).values(key=key, window_start=now, count=1)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_={
+                "count": case((forgotten, 1), else_=table.c.count + 1),
+                "window_start": literal(now, UTCDateTime()),
+            },
+        )
+        self.session.execute(statement)
+        self.session.flush()
+
+    def clear(self, key: str) -> None:
+        self.session.execute(delete(RateCounter).where(RateCounter.key == key))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Default data folder: the project's var/, wherever the command runs from (Alembic runs in
@@ -34,16 +35,27 @@ class Settings(BaseSettings):
     code_ttl_seconds: int = 600
     code_max_tries: int = 5
     code_max_sends_per_hour: int = 5
+    # SMS and mails carrying a code, per person and per phone or address, all flows together.
+    code_sends_per_person: int = 10
+    code_sends_per_destination: int = 10
+    code_sends_window_seconds: int = 86400
     activation_ttl_seconds: int = 3600
     session_idle_seconds: int = 30 * 60
     session_absolute_seconds: int = 12 * 3600
     assistant_link_seconds: int = 12 * 3600
-    # Brute-force limits: failures allowed per window, per target (identifier, identity) and
-    # per client (IP address or conversation).
-    login_failures_per_target: int = 5
+    # Brute-force limits that cannot lock a person out. Per target (identifier, birth date):
+    # a delay that doubles after each failure beyond the free ones, capped, forgotten after a
+    # quiet period. Per client address: failures per window, for one target and for all.
+    failure_delay_free_failures: int = 5
+    failure_delay_base_seconds: int = 2
+    failure_delay_max_seconds: int = 60
+    failure_delay_reset_seconds: int = 3600
+    login_failures_per_target: int = 5  # from one client address
     login_failures_per_client: int = 30
-    identity_failures_per_target: int = 5
+    identity_failures_per_target: int = 5  # from one client address
     identity_failures_per_client: int = 20
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed.
+    trusted_proxies: str = ""
     code_failures_per_subject: int = 10  # wrong codes per person or account, all codes together
     rate_window_seconds: int = 900
 
@@ -65,7 +77,20 @@ class Settings(BaseSettings):
     sms_auth_token: str = "dev"  # noqa: S105 - development default only
     sms_from: str = "MonEspaceSante"
 
+    # Request bodies, refused (413) while they stream in: document uploads (a 5 MB file plus
+    # the multipart envelope) and every other route.
+    max_upload_body_bytes: int = 5 * 1024 * 1024 + 64 * 1024
+    max_json_body_bytes: int = 64 * 1024
+
     log_level: str = "INFO"
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies_are_addresses(cls, value: str) -> str:
+        for item in value.split(","):
+            if item.strip():
+                ipaddress.ip_network(item.strip(), strict=False)  # ValueError names the item
+        return value
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
@@ -81,6 +106,14 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir.resolve() / 'records.db'}"
+
+    @property
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [
+            ipaddress.ip_network(item.strip(), strict=False)
+            for item in self.trusted_proxies.split(",")
+            if item.strip()
+        ]
 
     @property
     def dev_routes(self) -> bool:

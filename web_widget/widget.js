@@ -137,7 +137,7 @@
     this.send = el("button", { type: "submit", class: "mesw-primary", text: t("widget.send") });
     this.hint = el("p", { id: "mesw-hint", class: "mesw-hint", hidden: true });
     sentences(t("widget.secret.hint")).forEach(function (line) {
-      self.hint.appendChild(el("span", { text: line, style: "display:block" }));
+      self.hint.appendChild(el("span", { text: line, class: "mesw-hint-line" }));
     });
     this.form = el("form", { class: "mesw-form", novalidate: true }, [
       this.label,

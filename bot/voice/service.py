@@ -5,6 +5,9 @@
   costs a file read. Writes are atomic (temporary file, then rename), so a reader never sees half
   a file, even with several gateway processes sharing the folder.
 - Concurrent requests for the same audio wait for one synthesis.
+- Only the product's fixed texts (known in advance, nothing personal in them) may go to gTTS,
+  that is to Google; any other text (an answer with a date, a name, a document title) is spoken
+  by espeak-ng on this machine, whatever the engine setting.
 - "auto" uses gTTS while Google's servers answer; when gTTS fails it falls back to espeak-ng at
   once and keeps espeak-ng for `gtts_retry_after` seconds, so no message waits for a timeout
   twice in a row.
@@ -28,12 +31,17 @@ from bot.voice.convert import FORMATS, ConversionError, Format, convert
 from bot.voice.engines import Engine, EngineUnavailable, EspeakEngine, GttsEngine, SourceAudio
 from bot.voice.normalise import normalise_for_speech
 from bot.voice.settings import ENGINES, VoiceSettings, default_cache_dir
+from bot.voice.static import product_fixed_texts
 
 log = logging.getLogger(__name__)
 
 # Bump when the audio of a same key would change (new conversion settings, new normaliser rules
 # are already covered because the key hashes the normalised text).
 CACHE_VERSION = 1
+
+
+def _same_words(text: str) -> str:
+    return " ".join(text.split())
 
 
 class VoiceError(Exception):
@@ -47,6 +55,7 @@ class VoiceService:
         engine: str = "auto",
         *,
         settings: VoiceSettings | None = None,
+        impersonal_texts: Iterable[str] | None = None,
     ) -> None:
         if engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}")
@@ -57,6 +66,9 @@ class VoiceService:
         s = self.settings
         self.gtts = GttsEngine(s.gtts_tld, s.gtts_timeout, s.gtts_url, enabled=s.gtts_enabled)
         self.espeak = EspeakEngine(s.espeak_bin, s.espeak_voice, s.espeak_rate, s.espeak_slow_rate)
+        # Loaded once: the texts that may leave the machine (default: the product's fixed texts).
+        known = product_fixed_texts() if impersonal_texts is None else impersonal_texts
+        self._impersonal = frozenset(_same_words(text) for text in known)
         self._gtts_down_until = 0.0  # monotonic time; auto mode skips gTTS before it
         self._locks: dict[str, asyncio.Lock] = {}
         self._waiters: dict[str, int] = {}
@@ -70,9 +82,13 @@ class VoiceService:
 
     # --- engine choice ----------------------------------------------------------------------
 
-    def current_engine(self) -> Engine:
-        """The engine the next synthesis starts with."""
-        if self.mode == "espeak":
+    def is_impersonal(self, text: str) -> bool:
+        """True for a fixed text of the product: it may be sent to Google."""
+        return _same_words(text) in self._impersonal
+
+    def current_engine(self, text: str | None = None) -> Engine:
+        """The engine the next synthesis (of `text`, when given) starts with."""
+        if self.mode == "espeak" or (text is not None and not self.is_impersonal(text)):
             return self.espeak
         if self.mode == "gtts":
             return self.gtts
@@ -93,7 +109,7 @@ class VoiceService:
     def cache_key(self, text: str, fmt: Format, slow: bool = False) -> str:
         """Stable, filename-safe key of the audio the current engine would produce."""
         self._check_format(fmt)
-        return self._key_for(self.current_engine(), normalise_for_speech(text), fmt, slow)
+        return self._key_for(self.current_engine(text), normalise_for_speech(text), fmt, slow)
 
     def path_for_key(self, key: str, fmt: Format) -> Path:
         return self.cache_dir / f"{key}.{fmt}"
@@ -145,9 +161,9 @@ class VoiceService:
             log.info("voice cache pruned files=%d bytes_left=%d", deleted, total)
         return deleted
 
-    def _lookup_order(self) -> list[Engine]:
+    def _lookup_order(self, personal: bool) -> list[Engine]:
         # Offline, audio gTTS made earlier is still the better voice: serve it if we have it.
-        if self.mode == "espeak":
+        if self.mode == "espeak" or personal:
             return [self.espeak]
         if self.mode == "gtts":
             return [self.gtts]
@@ -196,9 +212,10 @@ class VoiceService:
         if not any(ch.isalnum() for ch in spoken):
             raise ValueError("nothing to say")
 
+        personal = not self.is_impersonal(text)
         found: dict[Format, Path] = {}
         for fmt in fmts:
-            path = self._cached(self._lookup_order(), spoken, fmt, slow)
+            path = self._cached(self._lookup_order(personal), spoken, fmt, slow)
             if path is not None:
                 found[fmt] = path
         missing = tuple(f for f in fmts if f not in found)
@@ -212,12 +229,12 @@ class VoiceService:
         try:
             async with lock:
                 for fmt in missing:  # maybe made while we waited
-                    path = self._cached(self._lookup_order(), spoken, fmt, slow)
+                    path = self._cached(self._lookup_order(personal), spoken, fmt, slow)
                     if path is not None:
                         found[fmt] = path
                 still = tuple(f for f in missing if f not in found)
                 if still:
-                    found.update(await self._synthesize_and_store(spoken, still, slow))
+                    found.update(await self._synthesize_and_store(spoken, still, slow, personal))
         finally:
             self._waiters[lock_id] -= 1
             if self._waiters[lock_id] == 0:
@@ -226,11 +243,11 @@ class VoiceService:
         return found
 
     async def _synthesize_and_store(
-        self, spoken: str, fmts: tuple[Format, ...], slow: bool
+        self, spoken: str, fmts: tuple[Format, ...], slow: bool, personal: bool
     ) -> dict[Format, Path]:
         started = time.perf_counter()
         stored: dict[Format, Path] = {}
-        first = self.current_engine()
+        first = self.espeak if personal else self.current_engine()
         try:
             source = await self._run_engine(first, spoken, slow)
             engine: Engine = first

@@ -1,16 +1,21 @@
-"""The assistant's fixed answers, read from the Rasa domain, so they can be pre-rendered at start.
+"""The product's fixed texts: the Rasa domain's responses, the gateway's messages and the
+widget's texts, so they can be pre-rendered at start and told apart from personal answers.
 
-A response is fixed when its text has no `{slot}` placeholder: the same words every time, so the
-same audio file. Answers with values (dates, names) are rendered on demand and then cached.
+A text is fixed when it has no `{slot}` placeholder: the same words every time, so the same
+audio file, and nothing personal in it. Answers with values (dates, names) are rendered on
+demand and then cached.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
@@ -35,3 +40,17 @@ def static_responses(files: Iterable[Path]) -> list[str]:
                 if isinstance(text, str) and text.strip() and not _PLACEHOLDER.search(text):
                     seen.setdefault(text, None)
     return list(seen)
+
+
+def product_fixed_texts(root: Path = PROJECT_ROOT) -> list[str]:
+    """Every text the product knows in advance, without placeholders: domain responses, the
+    gateway's messages (bot/messages.py) and the widget's texts (web_widget/texts.fr.json)."""
+    from bot.messages import MESSAGES
+
+    texts = static_responses(domain_files(root))
+    texts += [text for text in MESSAGES.values() if not _PLACEHOLDER.search(text)]
+    widget = root / "web_widget" / "texts.fr.json"
+    if widget.is_file():
+        values = json.loads(widget.read_text(encoding="utf-8")).values()
+        texts += [v for v in values if isinstance(v, str) and not _PLACEHOLDER.search(v)]
+    return texts

@@ -151,7 +151,18 @@ class Me(BaseModel):
 
 class RefusalIn(_In):
     birth_date: str
-    vitale_serial: str
+    vitale_serial: str | None = None
+    welcome_code: str | None = None
+    channel: str | None = None
+
+
+class RefusalCodeSent(BaseModel):
+    refusal_id: str
+    sent_to: str
+
+
+class RefusalConfirmIn(_In):
+    code: str
 
 
 class CloseIn(_In):

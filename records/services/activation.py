@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from records import clock
 from records.errors import AppError
 from records.models import Account, Activation, AuthSession, Person
-from records.security import RateLimiter, hash_password
-from records.services import codes, outbox, people, sessions
+from records.security import hash_password
+from records.services import codes, limits, outbox, people, sessions
 from records.services.validation import (
     mask_email,
     mask_phone,
@@ -57,16 +57,12 @@ def start(
     if not serial and not (welcome_code or "").strip():
         raise AppError("serial_or_code_required", 422)
 
-    # Brute force: the serial is the secret; limit failures per birth date and per client.
-    limiter = RateLimiter(session, settings.rate_window_seconds)
-    keys = {
-        f"identity:birth:{born.isoformat()}": settings.identity_failures_per_target,
-        f"identity:client:{client_key}": settings.identity_failures_per_client,
-    }
-    limiter.check(keys, now)
+    # Brute force: the serial is the secret; the birth date narrows the search.
+    guard = limits.Guard(session, settings, "identity", born.isoformat(), client_key)
+    guard.check(now)
     person = people.find_by_identity(session, settings, born, serial, welcome_code)
     if person is None:
-        limiter.hit(keys, now)
+        guard.failed(now)
         session.commit()
         log.info("activation start: identity not found")
         raise AppError("identity_not_found", 404)
@@ -151,9 +147,19 @@ def send_code(session: Session, settings: Settings, activation: Activation, chan
             channel,
             to,
             "activation_final_code",
+            activation.person_id,
         )
     else:
-        codes.issue(session, settings, "activation", activation.id, channel, to, "activation_code")
+        codes.issue(
+            session,
+            settings,
+            "activation",
+            activation.id,
+            channel,
+            to,
+            "activation_code",
+            activation.person_id,
+        )
         _advance(activation, "code")
     return masked(activation, channel)
 
@@ -222,7 +228,14 @@ def set_credentials(
     activation.identifier = identifier
     activation.password_hash = hash_password(password)
     codes.issue(
-        session, settings, "activation_final", activation.id, channel, to, "activation_final_code"
+        session,
+        settings,
+        "activation_final",
+        activation.id,
+        channel,
+        to,
+        "activation_final_code",
+        activation.person_id,
     )
     _advance(activation, "final_code")
     return masked(activation, channel)

@@ -12,22 +12,22 @@ from sqlalchemy.orm import Session
 from records import clock
 from records.errors import AppError
 from records.models import Account, AuthSession, HelplineAgent, LoginChallenge, Person
-from records.security import RateLimiter, hash_password, needs_rehash, verify_password
-from records.services import codes, sessions
+from records.security import hash_password, needs_rehash, verify_password
+from records.services import codes, limits, sessions
 from records.services.validation import mask_email, mask_phone
 from records.settings import Settings
 
 log = logging.getLogger("records.auth")
 
 
-def _login_limits(settings: Settings, identifier: str, client_key: str) -> dict[str, int]:
-    return {
-        f"login:id:{identifier.lower()[:100]}": settings.login_failures_per_target,
-        f"login:client:{client_key}": settings.login_failures_per_client,
-    }
+def _login_guard(
+    session: Session, settings: Settings, identifier: str, client_key: str
+) -> limits.Guard:
+    return limits.Guard(session, settings, "login", identifier.lower()[:100], client_key)
 
 
-def _channel_and_contact(person: Person, channel: str | None) -> tuple[str, str]:
+def contact_for(person: Person, channel: str | None) -> tuple[str, str]:
+    """The channel (SMS first) and the known contact a code goes to."""
     if channel is None:
         channel = "sms" if person.phone else "email"
     to = person.phone if channel == "sms" else person.email
@@ -51,23 +51,23 @@ def start_login(
     now = clock.now()
     # Identifiers are lowercase: phones often capitalise the first letter, so accept it.
     identifier = identifier.strip().lower()
-    limiter = RateLimiter(session, settings.rate_window_seconds)
-    keys = _login_limits(settings, identifier, client_key)
-    limiter.check(keys, now)
+    guard = _login_guard(session, settings, identifier, client_key)
+    guard.check(now)
     account = session.execute(
         select(Account).where(Account.identifier == identifier, Account.status == "active")
     ).scalar_one_or_none()
     if not verify_password(account.password_hash if account else None, password):
-        limiter.hit(keys, now)
+        guard.failed(now)
         session.commit()
         log.info("login refused: wrong credentials")
         raise AppError("wrong_credentials", 401)
     assert account is not None
+    guard.succeeded()
     if account.password_hash and needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)  # parameters were raised since
     person = session.get(Person, account.person_id)
     assert person is not None
-    channel, to = _channel_and_contact(person, channel)
+    channel, to = contact_for(person, channel)
     challenge = LoginChallenge(
         account_id=account.id,
         created_at=now,
@@ -75,7 +75,7 @@ def start_login(
     )
     session.add(challenge)
     session.flush()
-    codes.issue(session, settings, "login", challenge.id, channel, to, "login_code")
+    codes.issue(session, settings, "login", challenge.id, channel, to, "login_code", person.id)
     log.info("login challenge %s for account %s", challenge.id, account.id)
     return challenge, masked_contact(person, channel)
 
@@ -96,8 +96,8 @@ def resend_login_code(
     assert account is not None
     person = session.get(Person, account.person_id)
     assert person is not None
-    channel, to = _channel_and_contact(person, channel)
-    codes.issue(session, settings, "login", challenge.id, channel, to, "login_code")
+    channel, to = contact_for(person, channel)
+    codes.issue(session, settings, "login", challenge.id, channel, to, "login_code", person.id)
     return masked_contact(person, channel)
 
 
@@ -115,18 +115,18 @@ def agent_login(
     session: Session, settings: Settings, login: str, password: str, client_key: str
 ) -> tuple[str, AuthSession, HelplineAgent]:
     now = clock.now()
-    limiter = RateLimiter(session, settings.rate_window_seconds)
-    keys = _login_limits(settings, "agent:" + login, client_key)
-    limiter.check(keys, now)
+    guard = _login_guard(session, settings, "agent:" + login, client_key)
+    guard.check(now)
     agent = session.execute(
         select(HelplineAgent).where(HelplineAgent.login == login, HelplineAgent.active.is_(True))
     ).scalar_one_or_none()
     if not verify_password(agent.password_hash if agent else None, password):
-        limiter.hit(keys, now)
+        guard.failed(now)
         session.commit()
         log.info("agent login refused")
         raise AppError("wrong_credentials", 401)
     assert agent is not None
+    guard.succeeded()
     token, row = sessions.create(session, settings, agent_id=agent.id)
     log.info("agent %s logged in", agent.id)
     return token, row, agent

@@ -4,7 +4,7 @@ keyed hash, sent through the outbox in the same transaction."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -27,9 +27,11 @@ def issue(
     channel: str,
     to: str,
     template: str,
+    person_id: str,
 ) -> OneTimeCode:
     """Replace the owner's current code by a new one and queue it for delivery."""
     now = clock.now()
+    _count_send(session, settings, person_id, to, now)
     recent = session.execute(
         select(func.count())
         .select_from(OneTimeCode)
@@ -56,6 +58,21 @@ def issue(
     outbox.enqueue(session, channel, to, template, code=code)
     log.info("code issued for %s %s by %s", owner_kind, owner_id, channel)
     return row
+
+
+def _count_send(
+    session: Session, settings: Settings, person_id: str, to: str, now: datetime
+) -> None:
+    """SMS and mails to one person and to one phone or address are capped across every
+    activation, login and refusal, so nobody can flood someone by starting again."""
+    limiter = RateLimiter(session, settings.code_sends_window_seconds)
+    destination = hash_code(settings.records_secret_key, "destination", to)  # no phone in keys
+    keys = {
+        f"sends:person:{person_id}": settings.code_sends_per_person,
+        f"sends:to:{destination[:40]}": settings.code_sends_per_destination,
+    }
+    limiter.check(keys, now, code="too_many_messages")
+    limiter.hit(keys, now)
 
 
 def verify(

@@ -20,13 +20,33 @@ from records.settings import Settings
 log = logging.getLogger("records.outbox")
 
 
+# What a delivered one-time code becomes in the outbox: the person has it, nobody else needs it.
+REDACTED_CODE = "••••••"
+
+
+def _render(channel: str, template: str, values: dict[str, str]) -> tuple[str | None, str]:
+    if channel == "sms":
+        return None, SMS[template].format(**values)
+    return (
+        EMAILS[template]["subject"].format(**values),
+        EMAILS[template]["body"].format(**values),
+    )
+
+
+def _redact_code(message: OutboxMessage) -> None:
+    """Once delivered, a message keeps its words but not its code."""
+    text = SMS.get(message.purpose) if message.channel == "sms" else None
+    if message.channel != "sms":
+        text = EMAILS.get(message.purpose, {}).get("body")
+    if text and "{code}" in text:
+        message.subject, message.body = _render(
+            message.channel, message.purpose, {"code": REDACTED_CODE}
+        )
+
+
 def enqueue(session: Session, channel: str, to: str, template: str, **values: str) -> OutboxMessage:
     """Add a message to the outbox; it is committed with the caller's transaction."""
-    if channel == "sms":
-        subject, body = None, SMS[template].format(**values)
-    else:
-        subject = EMAILS[template]["subject"].format(**values)
-        body = EMAILS[template]["body"].format(**values)
+    subject, body = _render(channel, template, values)
     now = clock.now()
     message = OutboxMessage(
         channel=channel,
@@ -105,6 +125,8 @@ def deliver_pending(db: Database, sender: Sender, settings: Settings, limit: int
                 message.status = "sent"
                 message.sent_at = now
                 message.last_error = None
+                if not sender.outbox_is_the_mailbox:
+                    _redact_code(message)
                 sent += 1
                 log.info(
                     "outbox message %s sent (%s, %s)", message.id, message.channel, message.purpose

@@ -25,15 +25,23 @@ class SendError(Exception):
 
 
 class Sender(Protocol):
+    # True when the outbox itself is where the message is read (development): its codes are
+    # then kept; a sender that delivers elsewhere lets the outbox redact them once sent.
+    outbox_is_the_mailbox: bool
+
     def send(self, message: OutboxMessage) -> None: ...
 
 
 class LogSender:
+    outbox_is_the_mailbox = True
+
     def send(self, message: OutboxMessage) -> None:
         return None
 
 
 class SmtpSender:
+    outbox_is_the_mailbox = False
+
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
@@ -57,6 +65,8 @@ class SmtpSender:
 
 
 class HttpSmsSender:
+    outbox_is_the_mailbox = False
+
     def __init__(self, settings: Settings, client: httpx.Client | None = None) -> None:
         self.settings = settings
         self.client = client or httpx.Client(timeout=10)
@@ -80,6 +90,8 @@ class HttpSmsSender:
 
 
 class NetworkSender:
+    outbox_is_the_mailbox = False
+
     def __init__(self, settings: Settings) -> None:
         self.email = SmtpSender(settings)
         self.sms = HttpSmsSender(settings)

@@ -349,7 +349,7 @@ def routes_with_ids(app) -> set[tuple[str, str]]:
 
 
 # Account routes of the foundation issue take ids too; they have their own tests.
-NOT_RECORD = ("/activations/", "/auth/", "/assistant/links/")
+NOT_RECORD = ("/activations/", "/auth/", "/assistant/links/", "/refusals/")
 
 
 def test_every_route_with_an_id_has_a_matrix_entry(app):

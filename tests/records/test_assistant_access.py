@@ -94,10 +94,11 @@ def test_a_wrong_service_token_is_refused(client):
     assert r.status_code == 401 and error_code(r) == "unauthenticated"
 
 
-def test_relinking_a_conversation_moves_it_to_the_new_person(client):
+def test_relinking_an_ended_link_moves_it_to_the_new_person(client):
     camille = activate(client, "camille")["token"]
     karim = activate(client, "karim")["token"]
     client.post("/assistant/links", json={"conversation_id": "shared"}, headers=bearer(camille))
+    assert client.delete("/assistant/links/shared", headers=SERVICE).status_code == 204
     client.post("/assistant/links", json={"conversation_id": "shared"}, headers=bearer(karim))
     assert client.get("/me", headers=_as_assistant("shared")).json()["first_name"] == "Karim"
 

@@ -117,3 +117,37 @@ def test_a_new_final_code_can_be_asked(client):
         assert error_code(r) == "wrong_code"
     r = client.post(f"/activations/{aid}/confirm", json={"code": second})
     assert r.status_code == 201
+
+
+def test_sends_to_one_person_are_capped_across_activations_and_logins(client):
+    demo = person("camille")
+    answers = []
+    for _ in range(6):
+        aid = start(client, "camille")["activation_id"]
+        for _ in range(5):
+            r = client.post(f"/activations/{aid}/code", json={"channel": "sms"})
+            answers.append(r.status_code if r.status_code == 202 else error_code(r))
+    assert answers.count(202) == 10
+    assert answers[10:] == ["too_many_messages"] * 20
+    assert len(outbox(client, demo.phone)) == 10
+    r = client.post(f"/activations/{aid}/code", json={"channel": "email"})
+    assert r.status_code == 429 and error_code(r) == "too_many_messages"
+    assert int(r.headers["Retry-After"]) > 3600
+    assert "3422" in r.json()["error"]["message"]
+
+
+def test_sends_to_one_destination_are_capped(database, db):
+    from conftest import make_settings
+    from fastapi.testclient import TestClient
+
+    from records.main import create_app
+
+    app = create_app(make_settings(code_sends_per_person=100, code_sends_per_destination=3))
+    with TestClient(app) as capped:
+        aid = start(capped, "camille")["activation_id"]
+        sent = [capped.post(f"/activations/{aid}/code", json={"channel": "sms"}) for _ in range(4)]
+        assert [r.status_code for r in sent] == [202, 202, 202, 429]
+        assert error_code(sent[-1]) == "too_many_messages"
+        # The other contact of the same person still works.
+        r = capped.post(f"/activations/{aid}/code", json={"channel": "email"})
+        assert r.status_code == 202

@@ -242,6 +242,8 @@ def test_production_requires_real_secrets():
 class SlowRecordingSender:
     """Records every send; slow enough that two workers overlap."""
 
+    outbox_is_the_mailbox = False
+
     def __init__(self) -> None:
         self.sent: list[str] = []
         self.lock = threading.Lock()
@@ -286,3 +288,23 @@ def test_a_message_left_by_a_dead_worker_is_sent_again(database, db, clock, sett
     assert outbox.deliver_pending(database, sender, settings) == 1
     [message] = _messages(database)
     assert message.status == "sent" and message.attempts == 2
+
+
+def test_codes_are_redacted_once_delivered(database, db, clock, network_settings):
+    with database.session() as session:
+        outbox.enqueue(session, "sms", "+33612345612", "login_code", code="482913")
+        outbox.enqueue(session, "sms", "+33612345612", "space_created")
+        session.commit()
+    sender = NetworkSender(network_settings)
+    with FakeSmsProvider(SMS_PORT) as provider:
+        provider.fail_next = 1
+        assert outbox.deliver_pending(database, sender, network_settings) == 1
+        # Not delivered yet: the code is still there to be sent again.
+        assert "482913" in _messages(database)[0].body
+        clock.advance(seconds=31)
+        assert outbox.deliver_pending(database, sender, network_settings) == 1
+    assert "482913" in provider.received[-1]["Body"]
+    code_message, other = _messages(database)
+    assert code_message.status == "sent" and "482913" not in code_message.body
+    assert "connexion" in code_message.body  # the rest of the message is kept
+    assert other.body.startswith("Votre espace santé est prêt")

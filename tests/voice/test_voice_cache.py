@@ -60,7 +60,9 @@ async def test_key_depends_on_format_speed_text_and_engine(tmp_path: Path) -> No
         svc.cache_key(TEXT, "ogg"),
         svc.cache_key(TEXT, "mp3", slow=True),
         svc.cache_key(TEXT + " Merci.", "mp3"),
-        VoiceService(tmp_path, "gtts", settings=VoiceSettings()).cache_key(TEXT, "mp3"),
+        VoiceService(tmp_path, "gtts", settings=VoiceSettings(), impersonal_texts=[TEXT]).cache_key(
+            TEXT, "mp3"
+        ),
     }
     assert len(keys) == 5
 

@@ -3,6 +3,7 @@ and the automatic fall back to espeak-ng when Google cannot be reached."""
 
 import asyncio
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -13,16 +14,34 @@ from bot.voice import VoiceError, VoiceService
 from bot.voice.engines import EngineUnavailable, RoutedGTTS
 from bot.voice.normalise import normalise_for_speech
 from bot.voice.settings import VoiceSettings
+from bot.voice.static import product_fixed_texts
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[\w'-]+", text)
+
 
 TEXT = "Bonjour. Appelez le 3422 si vous avez besoin d'aide."
 
 
-def service(cache: Path, engine: str, url: str, timeout: float = 10.0, retry_after: float = 60.0):
+# The fixed texts of these tests: only fixed texts may go to gTTS.
+FIXED = [TEXT, " ".join([TEXT] * 4), "Autre phrase.", "Bonjour."]
+FIXED += [f"Vous avez {n} messages." for n in range(2, 5)]
+
+
+def service(
+    cache: Path,
+    engine: str,
+    url: str,
+    timeout: float = 10.0,
+    retry_after: float = 60.0,
+    fixed: list[str] | None = FIXED,
+):
     # A long default timeout: a loaded machine must not turn a slow answer into a fall back.
     settings = VoiceSettings(
         engine=engine, gtts_url=url, gtts_timeout=timeout, gtts_retry_after=retry_after
     )
-    return VoiceService(cache, engine, settings=settings)
+    return VoiceService(cache, engine, settings=settings, impersonal_texts=fixed)
 
 
 async def test_gtts_speaks_the_real_protocol(tmp_path: Path, fake_google: FakeGoogle) -> None:
@@ -237,3 +256,32 @@ async def test_new_outage_makes_only_the_missing_format(tmp_path: Path, refused_
     assert mp3.stat().st_ino == inode  # the mp3 was not made again
     [ogg] = await asyncio.to_thread(lambda: list(tmp_path.glob("espeak-*.ogg")))
     assert probe(ogg)["codec"] == "opus"
+
+
+@pytest.mark.parametrize("engine", ["auto", "gtts"])
+async def test_only_the_products_fixed_texts_go_to_google(
+    tmp_path: Path, fake_google: FakeGoogle, engine: str
+) -> None:
+    from bot.messages import MESSAGES
+
+    svc = service(tmp_path, engine, fake_google.url, fixed=None)  # the product's own texts
+    fixed_answer = product_fixed_texts()[0]
+    personal = [
+        "Votre rendez-vous avec le docteur Durand est le 3 décembre 2026 à 10 h 30.",
+        "Vous êtes allergique à la pénicilline.",
+        "Document : Compte rendu IRM du genou gauche.",
+    ]
+    for text in personal:
+        path = await svc.audio_for(text, "mp3")
+        assert path.name.startswith("espeak-")
+        assert svc.cache_key(text, "mp3").startswith("espeak-")
+    assert fake_google.requests == []
+    await svc.audio_for(fixed_answer, "mp3")
+    await svc.audio_for(MESSAGES["service_down"], "mp3")
+    sent = " ".join(request["text"] for request in fake_google.requests)
+    assert sent and "Durand" not in sent and "pénicilline" not in sent and "IRM" not in sent
+    expected = (
+        normalise_for_speech(fixed_answer) + " " + normalise_for_speech(MESSAGES["service_down"])
+    )
+    assert _words(sent) == _words(expected)  # gTTS drops punctuation where it cuts the text
+    assert svc.espeak.calls == len(personal) and svc.gtts.calls == 2
