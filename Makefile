@@ -9,8 +9,13 @@ RASA_VENV := .venv-rasa/bin
 
 .PHONY: run test setup migrate seed train lint falc bench clean
 
+# `make run` is the development server: the processes refuse to start without ENVIRONMENT.
+run: export ENVIRONMENT := development
+migrate seed: export ENVIRONMENT ?= development
+
 run: setup migrate seed train  ## run everything on the embedded default
-	$(VENV)/honcho start -f Procfile
+	scripts/dev-secrets.sh $(DATA_DIR)/secrets.env
+	$(VENV)/honcho start -f Procfile -e $(DATA_DIR)/secrets.env
 
 test: setup train  ## the whole test suite (what .ci/run calls)
 	scripts/test.sh

@@ -48,7 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         store = ConversationStore(settings.gateway_db_path)
-        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
+        rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.rasa_token)
         secret_router = SecretRouter(
             settings.records_url, settings.records_service_token, settings.records_timeout_seconds
         )

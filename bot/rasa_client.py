@@ -22,7 +22,11 @@ class RasaClient:
     def __init__(self, base_url: str, timeout: float, token: str | None = None) -> None:
         self._base = base_url.rstrip("/")
         self._timeout = timeout
-        self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)))
+        # Rasa's --auth-token is a `token` query parameter; the REST channel checks the same.
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)),
+            params={"token": token} if token else None,
+        )
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -3,29 +3,38 @@
 from __future__ import annotations
 
 import re
+import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SERVICE_TOKEN = "dev-records-service-token"  # noqa: S105 - development default only
-DEV_INTERNAL_TOKEN = "dev-gateway-internal-token"  # noqa: S105 - development default only
+# Without an explicit environment the gateway would run with development secrets: it refuses.
+NO_ENVIRONMENT = (
+    "ENVIRONMENT is not set: set ENVIRONMENT=production for a real service, "
+    "ENVIRONMENT=development on a developer's machine (`make run` sets it) "
+    "or ENVIRONMENT=test for the test suites"
+)
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
 
-    environment: Literal["development", "test", "production"] = "development"
+    environment: Literal["development", "test", "production"]
     data_dir: Path = PROJECT_ROOT / "var"
     rasa_url: str = "http://127.0.0.1:5005"
     records_url: str = "http://127.0.0.1:8000"
     actions_url: str = "http://127.0.0.1:5055/webhook"
     records_service_token: str = DEV_SERVICE_TOKEN
     # Credential of the internal routes (agent messages, reminders pushed to a conversation).
-    gateway_internal_token: str = DEV_INTERNAL_TOKEN
+    # Unset outside production: a random value of this process (`make run` shares one).
+    gateway_internal_token: str = ""
+    # Rasa's --auth-token: its HTTP API and REST channel refuse any call without it.
+    rasa_token: str = ""
     redis_url: str | None = None
 
     # Rasa must answer within 2.5 s so the failure message reaches the user within 3 s (SPEC §4.4).
@@ -61,13 +70,32 @@ class Settings(BaseSettings):
     def widget_embed_origin_list(self) -> list[str]:
         return [o.strip() for o in self.widget_embed_origins.split(",") if o.strip()]
 
+    @model_validator(mode="before")
+    @classmethod
+    def _environment_is_explicit(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("environment"):
+            raise ValueError(NO_ENVIRONMENT)
+        return data
+
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
         if self.environment == "production":
             if self.records_service_token == DEV_SERVICE_TOKEN:
-                raise ValueError("RECORDS_SERVICE_TOKEN is required in production")
-            if self.gateway_internal_token == DEV_INTERNAL_TOKEN:
-                raise ValueError("GATEWAY_INTERNAL_TOKEN is required in production")
+                raise ValueError(
+                    "RECORDS_SERVICE_TOKEN is required in production: the secret records "
+                    "gave the assistant"
+                )
+            if not self.gateway_internal_token:
+                raise ValueError(
+                    "GATEWAY_INTERNAL_TOKEN is required in production: a long random secret "
+                    "held by the helpline console and the reminders"
+                )
+            if not self.rasa_token:
+                raise ValueError(
+                    "RASA_TOKEN is required in production: the --auth-token Rasa was started with"
+                )
+        self.gateway_internal_token = self.gateway_internal_token or secrets.token_urlsafe(32)
+        self.rasa_token = self.rasa_token or secrets.token_urlsafe(32)
         return self
 
     @property

@@ -16,6 +16,7 @@ from records.routers import activation, assistant, auth, dev, health, me, refusa
 from records.services import outbox
 from records.services.sender import Sender, make_sender
 from records.settings import Settings, apply_security_settings, get_settings
+from records.storage import storage_key
 
 
 def create_app(settings: Settings | None = None, sender: Sender | None = None) -> FastAPI:
@@ -26,6 +27,8 @@ def create_app(settings: Settings | None = None, sender: Sender | None = None) -
         logging.basicConfig(format="%(levelname)s:     %(name)s: %(message)s")
     logging.getLogger("records").setLevel(settings.log_level.upper())
     apply_security_settings(settings)
+    # A missing DOCUMENT_STORAGE_KEY in production stops the start, not the first upload.
+    storage_key(settings.environment, settings.records_secret_key)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

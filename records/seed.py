@@ -417,6 +417,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--if-empty", action="store_true", help="do nothing when data exists")
     args = parser.parse_args(argv)
     settings = get_settings()
+    if settings.environment == "production":
+        print(
+            "records seed: refused, the demo people and their known passwords are for "
+            "development and test only (ENVIRONMENT=production)",
+            file=sys.stderr,
+        )
+        return 2
     apply_security_settings(settings)
     database = Database(settings)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,12 +15,19 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SERVICE_TOKEN = "dev-records-service-token"  # noqa: S105 - development default only
 DEV_SECRET_KEY = "dev-records-secret-key-change-me"  # noqa: S105 - development default only
+# Without an explicit environment the service would silently serve the development token,
+# /dev/outbox and a derived document key: it refuses to start instead.
+NO_ENVIRONMENT = (
+    "ENVIRONMENT is not set: set ENVIRONMENT=production for a real service, "
+    "ENVIRONMENT=development on a developer's machine (`make run` sets it) "
+    "or ENVIRONMENT=test for the test suites"
+)
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=None, extra="ignore", case_sensitive=False)
 
-    environment: Literal["development", "test", "production"] = "development"
+    environment: Literal["development", "test", "production"]
     data_dir: Path = PROJECT_ROOT / "var"
     database_url: str | None = None
 
@@ -92,13 +99,26 @@ class Settings(BaseSettings):
                 ipaddress.ip_network(item.strip(), strict=False)  # ValueError names the item
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _environment_is_explicit(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("environment"):
+            raise ValueError(NO_ENVIRONMENT)
+        return data
+
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
         if self.environment == "production":
             if self.records_service_token == DEV_SERVICE_TOKEN:
-                raise ValueError("RECORDS_SERVICE_TOKEN is required in production")
+                raise ValueError(
+                    "RECORDS_SERVICE_TOKEN is required in production: a long random secret "
+                    "shared with the gateway and the action server"
+                )
             if self.records_secret_key == DEV_SECRET_KEY:
-                raise ValueError("RECORDS_SECRET_KEY is required in production")
+                raise ValueError(
+                    "RECORDS_SECRET_KEY is required in production: a long random secret "
+                    "that keys the hashes of one-time codes"
+                )
         return self
 
     @property

@@ -99,7 +99,10 @@ def storage_key(environment: str, secret_key: str) -> bytes:
             raise ValueError(f"{KEY_ENV} must be 32 bytes encoded in base64")
         return key
     if environment == "production":
-        raise ValueError(f"{KEY_ENV} is required in production")
+        raise ValueError(
+            f"{KEY_ENV} is required in production: 32 random bytes in base64, the key of "
+            "the stored documents"
+        )
     return hashlib.sha256(b"document-storage:" + secret_key.encode()).digest()
 
 

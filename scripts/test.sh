@@ -8,6 +8,7 @@ export RASA_TELEMETRY_ENABLED=false
 export ENVIRONMENT=test
 # endpoints.yml reads these; Rasa aborts on an unset ${VAR}.
 export ACTIONS_URL=${ACTIONS_URL:-http://127.0.0.1:5055/webhook}
+export ACTIONS_TOKEN=${ACTIONS_TOKEN:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
 export TRACKER_DB=${TRACKER_DB:-$(mktemp -d)/rasa_tracker.db}
 PG_URL=${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
 

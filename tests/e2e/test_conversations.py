@@ -18,9 +18,7 @@ PARIS = ZoneInfo("Europe/Paris")
 
 
 def tracker_text(stack: Stack, conversation_id: str) -> str:
-    status, tracker = http_json(
-        "GET", f"{stack.url('rasa')}/conversations/{conversation_id}/tracker"
-    )
+    status, tracker = http_json("GET", stack.rasa_api(f"/conversations/{conversation_id}/tracker"))
     assert status == 200, status
     return json.dumps(tracker, ensure_ascii=False)
 
@@ -151,5 +149,5 @@ def test_hostile_input_through_the_real_stack(healthy_stack: Stack, text: str) -
     url = f"{chat.base}/api/conversations/{chat.conversation_id}/messages"
     status, body = http_json("POST", url, {"text": text}, timeout=30)
     assert status in (200, 422), (status, body)
-    status, _ = http_json("GET", f"{healthy_stack.url('rasa')}/status")
+    status, _ = http_json("GET", healthy_stack.rasa_api("/status"))
     assert status == 200

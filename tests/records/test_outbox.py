@@ -219,8 +219,10 @@ def test_background_worker_delivers(app, db, database):
         assert items[0]["status"] == "sent"
 
 
-def test_dev_outbox_is_not_mounted_in_production():
+def test_dev_outbox_is_not_mounted_in_production(monkeypatch):
     from records.main import create_app
+
+    monkeypatch.setenv("DOCUMENT_STORAGE_KEY", "a" * 43 + "=")  # 32 bytes in base64
 
     settings = make_settings(
         environment="production",

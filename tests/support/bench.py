@@ -55,7 +55,7 @@ def run(rounds: int, out: Path) -> dict:
     with Stack() as stack:
         chat, _ = login(stack, "karim")
         gateway = f"{stack.url('gateway')}/api/conversations/{chat.conversation_id}"
-        rasa = f"{stack.url('rasa')}/webhooks/rest/webhook"
+        rasa = stack.rasa_api("/webhooks/rest/webhook")
         for text in MESSAGES.values():  # warm-up: first calls load caches and connections
             chat.say(text)
 

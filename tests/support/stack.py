@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -31,8 +32,6 @@ REPO = Path(__file__).resolve().parents[2]
 COMPONENTS = ("records", "actions", "rasa", "gateway")
 # Seconds to wait for each component's health route; Rasa loads TensorFlow and the model.
 READY_TIMEOUT = {"records": 60.0, "actions": 60.0, "rasa": 240.0, "gateway": 60.0}
-SERVICE_TOKEN = "test-stack-service-token"  # noqa: S105 - test-only credential
-INTERNAL_TOKEN = "test-stack-internal-token"  # noqa: S105 - test-only credential
 
 
 class StackError(RuntimeError):
@@ -100,6 +99,16 @@ class Stack:
         port_list = _free_ports(len(COMPONENTS), *ports)
         self.ports = dict(zip(COMPONENTS, port_list, strict=True))
         self.extra_env = extra_env or {}
+        # Each stack has its own secrets, shared by its processes as `make run` shares its own.
+        self.secrets = {
+            name: secrets.token_urlsafe(32)
+            for name in (
+                "RECORDS_SERVICE_TOKEN",
+                "GATEWAY_INTERNAL_TOKEN",
+                "ACTIONS_TOKEN",
+                "RASA_TOKEN",
+            )
+        }
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
         self._logs: dict[str, Any] = {}
 
@@ -108,13 +117,22 @@ class Stack:
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
 
+    def rasa_api(self, path: str) -> str:
+        """URL of a route of Rasa's HTTP API or REST channel, with the stack's Rasa token."""
+        separator = "&" if "?" in path else "?"
+        return f"{self.url('rasa')}{path}{separator}token={self.rasa_token}"
+
     @property
     def service_token(self) -> str:
-        return SERVICE_TOKEN
+        return self.secrets["RECORDS_SERVICE_TOKEN"]
 
     @property
     def internal_token(self) -> str:
-        return INTERNAL_TOKEN
+        return self.secrets["GATEWAY_INTERNAL_TOKEN"]
+
+    @property
+    def rasa_token(self) -> str:
+        return self.secrets["RASA_TOKEN"]
 
     def env(self) -> dict[str, str]:
         env = {
@@ -128,11 +146,12 @@ class Stack:
                 "DATA_DIR": str(self.data_dir),
                 "DATABASE_URL": f"sqlite:///{self.data_dir / 'records.db'}",
                 "RECORDS_URL": self.url("records"),
-                "RECORDS_SERVICE_TOKEN": SERVICE_TOKEN,
-                "GATEWAY_INTERNAL_TOKEN": INTERNAL_TOKEN,
+                **self.secrets,
                 "RASA_URL": self.url("rasa"),
                 "ACTIONS_URL": self.url("actions") + "/webhook",
                 "TRACKER_DB": str(self.data_dir / "rasa_tracker.db"),
+                "RASA_PORT": str(self.ports["rasa"]),
+                "RASA_MODEL": str(self.model_dir),
                 "RASA_TELEMETRY_ENABLED": "false",
                 "PYTHONDONTWRITEBYTECODE": "1",
                 # The gateway tries queued messages again every second in tests.
@@ -143,6 +162,8 @@ class Stack:
         env.pop("REDIS_URL", None)
         env.pop("TRACKER_DB_URL", None)
         env.pop("LOCK_STORE", None)
+        env.pop("RASA_ENDPOINTS", None)
+        env.pop("RASA_EXTRA_ARGS", None)
         env.update(self.extra_env)
         return env
 
@@ -154,13 +175,9 @@ class Stack:
             return [*uvicorn, "--host", "127.0.0.1", "--port", port], REPO
         if name == "actions":
             python = str(rasa_venv / "python")
-            return [python, "-m", "rasa_sdk", "--actions", "actions", "--port", port], REPO
+            return [python, "-m", "actions.server", "--port", port], REPO
         if name == "rasa":
-            return [
-                str(rasa_venv / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", port,
-                "--model", str(self.model_dir), "--endpoints", "endpoints.yml",
-                "--credentials", "credentials.yml",
-            ], REPO  # fmt: skip
+            return [str(REPO / "scripts" / "rasa-run.sh")], REPO
         if name == "gateway":
             uvicorn = [str(venv / "uvicorn"), "bot.main:app"]
             return [*uvicorn, "--host", "127.0.0.1", "--port", port], REPO
@@ -232,7 +249,7 @@ class Stack:
         )
 
     def health_url(self, name: str) -> str:
-        return self.url(name) + ("/status" if name == "rasa" else "/health")
+        return self.rasa_api("/status") if name == "rasa" else self.url(name) + "/health"
 
     def is_ready(self, name: str) -> bool:
         try:

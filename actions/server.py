@@ -1,0 +1,65 @@
+"""The action server, reachable only by Rasa: `python -m actions.server`.
+
+rasa_sdk's own server listens on every address and runs any action for whoever posts to
+/webhook, with the records service token in hand. This one builds rasa_sdk's app, listens on
+127.0.0.1 unless ACTIONS_HOST says otherwise (scale-out), and refuses (401) every call that
+does not carry `Authorization: Bearer $ACTIONS_TOKEN`, which Rasa sends (endpoints.yml).
+/health stays open for the gateway and the process supervisors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hmac
+import logging
+import os
+import sys
+
+from rasa_sdk import utils
+from rasa_sdk.endpoint import create_app as create_sdk_app
+from sanic import Sanic, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from actions.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("actions.server")
+OPEN_PATHS = frozenset({"/health"})
+
+
+def create_app(settings: Settings) -> Sanic:
+    # No CORS: browsers never call the action server.
+    app = create_sdk_app("actions", cors_origins=None)
+    expected = f"Bearer {settings.actions_token}".encode()
+
+    async def only_rasa(request: Request) -> HTTPResponse | None:
+        if request.path in OPEN_PATHS:
+            return None
+        given = request.headers.get("authorization", "").encode()
+        if hmac.compare_digest(given, expected):
+            return None
+        return response.json({"error": "unauthorized"}, status=401)
+
+    app.register_middleware(only_rasa, "request")
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="The action server, reachable only by Rasa.")
+    parser.add_argument("--host", default=os.environ.get("ACTIONS_HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("ACTIONS_PORT", "5055")))
+    args = parser.parse_args(argv)
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"action server: {error}", file=sys.stderr)
+        return 2
+    app = create_app(settings)
+    log.info("action server on http://%s:%s (Rasa's token required)", args.host, args.port)
+    app.run(args.host, args.port, workers=utils.number_of_sanic_workers(), access_log=False)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

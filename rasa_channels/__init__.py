@@ -1,0 +1,1 @@
+"""Input channels loaded by the Rasa server itself (credentials.yml names them)."""
