@@ -21,6 +21,7 @@ setup:
 
 migrate: setup
 	cd records && ../$(VENV)/alembic upgrade head
+	$(VENV)/python -m bot.db
 
 seed: migrate
 	$(VENV)/python -m records.seed --if-empty

@@ -21,8 +21,9 @@ import httpx
 
 from bot import messages
 from bot.channels.base import OutboundChannel
-from bot.conversations import Broker, Conversation, ConversationStore, StoredMessage
+from bot.conversations import Conversation, ConversationStore, StoredMessage
 from bot.delivery import DeliveryWorker
+from bot.events import Broker
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.secrets import (
     RecordsUnavailable,

@@ -17,8 +17,9 @@ from bot import errors, logs, pages
 from bot.channels import internal, web
 from bot.channels.base import OutboundChannel
 from bot.chat import ChatService, cancel
-from bot.conversations import Broker, ConversationStore
+from bot.conversations import ConversationStore
 from bot.crypto import DataKey
+from bot.events import Broker
 from bot.rasa_client import RasaClient
 from bot.secrets import SecretRouter
 from bot.settings import Settings, get_settings
@@ -51,10 +52,13 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         key = DataKey.load(settings.gateway_data_key, settings.data_dir)
-        store = ConversationStore(settings.gateway_db_path, key)
+        store = ConversationStore.open(settings.gateway_db_url, key)
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
         secret_router = SecretRouter(
-            settings.records_url, settings.records_service_token, settings.records_timeout_seconds
+            settings.records_url,
+            settings.records_service_token,
+            settings.records_timeout_seconds,
+            tokens=store,
         )
         service = ChatService(
             store,
