@@ -383,6 +383,10 @@ class ConversationStore:
             ).rowcount
         return claimed == 1
 
+    def release_queued(self, queue_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(queue).where(queue.c.id == queue_id).values(claimed_until=None))
+
     def mark_attempt(self, queue_id: int, sent_at: float | None = None) -> None:
         """Count a failed try; `sent_at` when Rasa may have received the message anyway."""
         with self.engine.begin() as conn:

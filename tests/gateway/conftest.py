@@ -11,12 +11,14 @@ from pathlib import Path
 import httpx
 import pytest
 from gateway_fakes import FakeRasa, FakeRecords, RecordingChannel, ServerThread, free_port
+from redis.asyncio import Redis
 from sqlalchemy import MetaData, create_engine, text
 
 from bot.chat import ChatService, cancel
 from bot.conversations import ConversationStore
 from bot.crypto import DataKey
-from bot.events import Broker
+from bot.events import Broker, RedisBroker
+from bot.locks import RedisLocks
 from bot.main import create_app
 from bot.rasa_client import RasaClient
 from bot.secrets import SecretRouter
@@ -182,8 +184,16 @@ def fakes(module_fakes: FakeServers) -> Iterator[FakeServers]:
 class Replica:
     """One ChatService (what one gateway process runs) with its delivery worker running."""
 
-    def __init__(self, fakes: FakeServers, store: ConversationStore, channel: RecordingChannel):
+    def __init__(
+        self,
+        fakes: FakeServers,
+        store: ConversationStore,
+        channel: RecordingChannel,
+        redis: Redis | None = None,
+        prefix: str = "gateway",
+    ):
         self.store = store
+        self.redis = redis
         self.channel = channel
         self.rasa = RasaClient(fakes.rasa_server.url, 2.5)
         self.secrets = SecretRouter(
@@ -191,7 +201,7 @@ class Replica:
         )
         self.chat = ChatService(
             store,
-            Broker(),
+            RedisBroker(redis, prefix) if redis else Broker(),
             self.rasa,
             self.secrets,
             fakes.rasa_server.url + "/webhook",
@@ -199,12 +209,16 @@ class Replica:
             uncertain_grace=6.0,
             outbound_poll_seconds=30.0,  # far away: a delivery that comes fast was woken
             outbound_retry_seconds=0.2,
+            locks=RedisLocks(redis, prefix) if redis else None,
         )
         self.chat.register_channel(channel)
         self._worker: asyncio.Task | None = asyncio.create_task(self.chat.delivery.run())
 
     async def close(self) -> None:
         await cancel(self._worker)
+        await self.chat.broker.close()
+        if self.redis is not None:
+            await self.redis.aclose()
         await self.chat.close()
         await self.rasa.close()
         await self.secrets.close()
@@ -229,6 +243,14 @@ class Replicas:
         self.made.append(Replica(self.fakes, self.open_store(), RecordingChannel()))
         return self.made[-1]
 
+    async def scaled(self, redis_url: str, prefix: str) -> Replica:
+        """A replica as with REDIS_URL set: events and locks through Redis."""
+        redis = Redis.from_url(redis_url)
+        replica = Replica(self.fakes, self.open_store(), RecordingChannel(), redis, prefix)
+        self.made.append(replica)
+        await replica.chat.broker.start()
+        return replica
+
     async def close(self) -> None:
         for replica in self.made:
             await replica.close()
@@ -241,3 +263,25 @@ async def replicas(fakes: FakeServers, tmp_path: Path) -> AsyncIterator[Replicas
     made = Replicas(fakes, database_url(tmp_path))
     yield made
     await made.close()
+
+
+# Scale-out tests need Redis: GATEWAY_TEST_REDIS_URL (else REDIS_URL, else the local default).
+REDIS_URL = (
+    os.environ.get("GATEWAY_TEST_REDIS_URL")
+    or os.environ.get("REDIS_URL")
+    or "redis://127.0.0.1:6379/0"
+)
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except Exception as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"Redis unreachable at {REDIS_URL} ({type(exc).__name__})")
+    finally:
+        await client.aclose()
+    return REDIS_URL
