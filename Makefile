@@ -7,7 +7,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 VENV := .venv/bin
 RASA_VENV := .venv-rasa/bin
 
-.PHONY: run test setup migrate seed train lint falc bench clean
+.PHONY: run scale test setup migrate seed train lint falc bench clean
 
 # `make run` is the development server: the processes refuse to start without ENVIRONMENT.
 run: export ENVIRONMENT := development
@@ -16,6 +16,9 @@ migrate seed: export ENVIRONMENT ?= development
 run: setup migrate seed train  ## run everything on the embedded default
 	scripts/dev-secrets.sh $(DATA_DIR)/secrets.env
 	$(VENV)/honcho start -f Procfile -e $(DATA_DIR)/secrets.env
+
+scale: setup train  ## the scale-out topology: HAProxy + 2 gateways on PostgreSQL and Redis
+	scripts/scale.sh
 
 test: setup train  ## the whole test suite (what .ci/run calls)
 	scripts/test.sh
@@ -26,6 +29,7 @@ setup:
 
 migrate: setup
 	cd records && ../$(VENV)/alembic upgrade head
+	$(VENV)/python -m bot.db
 
 seed: migrate
 	$(VENV)/python -m records.seed --if-empty

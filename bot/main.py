@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -12,12 +12,17 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
 
 from bot import errors, logs, pages
 from bot.body_limit import BodyLimit
 from bot.channels import internal, web
+from bot.channels.base import OutboundChannel
 from bot.chat import ChatService, cancel
-from bot.conversations import Broker, ConversationStore
+from bot.conversations import ConversationStore
+from bot.crypto import DataKey
+from bot.events import Broker, RedisBroker
+from bot.locks import LocalLocks, RedisLocks
 from bot.rasa_client import RasaClient
 from bot.secrets import SecretRouter
 from bot.security_headers import SecurityHeaders
@@ -40,37 +45,59 @@ def load_voice(settings: Settings) -> Any | None:
         return None
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, channels: Sequence[OutboundChannel] = ()
+) -> FastAPI:
+    """The gateway app; `channels` are registered beside the configured ones (tests)."""
     settings = settings or get_settings()
     logs.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        store = ConversationStore(settings.gateway_db_path)
+        key = DataKey.load(settings.gateway_data_key, settings.data_dir)
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        # Several replicas: events and per-conversation locks go through Redis.
+        broker = RedisBroker(redis) if redis else Broker()
+        locks = RedisLocks(redis) if redis else LocalLocks()
+        await broker.start()
+        store = ConversationStore.open(settings.gateway_db_url, key)
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds, settings.rasa_token)
         secret_router = SecretRouter(
-            settings.records_url, settings.records_service_token, settings.records_timeout_seconds
+            settings.records_url,
+            settings.records_service_token,
+            settings.records_timeout_seconds,
+            tokens=store,
         )
         service = ChatService(
             store,
-            Broker(),
+            broker,
             rasa,
             secret_router,
             settings.actions_url,
             settings.retry_interval_seconds,
             settings.uncertain_grace_seconds,
+            settings.outbound_poll_seconds,
+            settings.outbound_retry_seconds,
+            locks,
         )
+        for channel in channels:
+            service.register_channel(channel)
         app.state.chat = service
         app.state.voice = load_voice(settings)
         retry = asyncio.create_task(service.retry_loop())
+        delivery = asyncio.create_task(service.delivery.run())
         try:
             yield
         finally:
+            await cancel(delivery)
             await cancel(retry)
             await service.close()
             await rasa.close()
             await secret_router.close()
+            await broker.close()
+            if redis is not None:
+                await redis.aclose()
             store.close()
 
     app = FastAPI(

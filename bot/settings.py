@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     # Rasa's --auth-token: its HTTP API and REST channel refuse any call without it.
     rasa_token: str = ""
     redis_url: str | None = None
+    # The gateway's conversations, queues and session tokens (SQLite in DATA_DIR by default).
+    gateway_database_url: str | None = None
+    # 32 bytes in base64: encrypts external ids and session tokens at rest (bot/crypto.py).
+    gateway_data_key: str | None = None
 
     # Rasa must answer within 2.5 s so the failure message reaches the user within 3 s (SPEC §4.4).
     rasa_timeout_seconds: float = 2.5
@@ -46,6 +50,10 @@ class Settings(BaseSettings):
     uncertain_grace_seconds: float = 10.0
     # Seconds between two keep-alive comments on a server-sent events stream.
     sse_keepalive_seconds: float = 15.0
+    # Delivery to non-web channels: poll for batches written elsewhere; first retry delay
+    # after a failed delivery (doubled at each failure, at most 5 minutes).
+    outbound_poll_seconds: float = 2.0
+    outbound_retry_seconds: float = 1.0
 
     max_message_chars: int = 2000
     voice_engine: str = "auto"
@@ -94,6 +102,10 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "RASA_TOKEN is required in production: the --auth-token Rasa was started with"
                 )
+            if not self.gateway_data_key:
+                raise ValueError(
+                    "GATEWAY_DATA_KEY is required in production: 32 random bytes in base64"
+                )
         self.gateway_internal_token = self.gateway_internal_token or secrets.token_urlsafe(32)
         self.rasa_token = self.rasa_token or secrets.token_urlsafe(32)
         return self
@@ -101,6 +113,10 @@ class Settings(BaseSettings):
     @property
     def gateway_db_path(self) -> Path:
         return self.data_dir / "gateway.db"
+
+    @property
+    def gateway_db_url(self) -> str:
+        return self.gateway_database_url or f"sqlite:///{self.gateway_db_path}"
 
     @property
     def audio_cache_dir(self) -> Path:
