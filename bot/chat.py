@@ -13,12 +13,13 @@ import json
 import logging
 import re
 import time
-from collections import defaultdict
+import unicodedata
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
-from bot import messages
+from bot import messages, secret_guard
 from bot.conversations import Broker, Conversation, ConversationStore, StoredMessage
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.secrets import (
@@ -32,6 +33,11 @@ log = logging.getLogger("bot.chat")
 
 # Intents only the gateway may send (docs/contracts.md): a user must never forge them.
 RESERVED_INTENTS = ("secret_ok", "secret_failed")
+# Their NLU examples are these literal tokens: typed, they are removed (any case, any number of
+# underscores), so no user sentence is read as a gateway signal.
+RESERVED_TOKENS = re.compile(r"_*secret_+(?:ok|failed)_*", re.IGNORECASE)
+# "/" and the characters that look like it and NFKC does not fold into it.
+SLASHES = "/\u2044\u2215\u29f8\u2571\u27cb\u2cc6\u30ce\u31d3\u4e3f\U0001d10d"
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PICTOGRAMS = frozenset(
     "calendar document lock phone help doctor child emergency message voice check warning".split()
@@ -42,14 +48,65 @@ class ConversationNotFound(Exception):
     pass
 
 
-def clean_text(text: str) -> str:
-    """User text as Rasa may receive it: no control characters, no leading "/".
+class ConversationLocks:
+    """One lock per conversation, kept only while someone holds or waits for it.
 
-    Rasa reads a message starting with "/" as an intent with entities; only the buttons the bot
-    offered may do that (see ChatService._offered_payload).
+    A plain dict of locks would keep one entry for every conversation ever seen.
     """
-    text = CONTROL_CHARS.sub(" ", text).strip()
-    return text.lstrip("/").strip()
+
+    def __init__(self) -> None:
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+    @contextlib.asynccontextmanager
+    async def hold(self, key: str) -> AsyncIterator[None]:
+        lock, users = self._locks.get(key, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+
+def clean_text(text: str) -> str:
+    """User text as Rasa may receive it: never a command, never a gateway signal.
+
+    Rasa reads a message starting with "/" (after whitespace) as an intent with entities; only
+    the buttons the bot offered may do that (see ChatService._offered_button). So, until
+    nothing changes: fold look-alikes (NFKC: fullwidth solidus, ideographic space), turn control
+    and invisible format characters into spaces, remove the NLU tokens of the gateway's
+    signals, strip whitespace and every leading slash or slash look-alike.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    previous = None
+    while text != previous:
+        previous = text
+        text = "".join(" " if _invisible(c) else c for c in text)
+        text = RESERVED_TOKENS.sub(" ", text)
+        text = text.strip().lstrip(SLASHES).strip()
+    return text
+
+
+def _invisible(char: str) -> bool:
+    return char not in "\t\n\r" and unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def command_name(payload: str) -> str:
+    """The intent a payload would trigger in Rasa ("" when it is not a command)."""
+    text = unicodedata.normalize("NFKC", payload)
+    text = "".join(" " if _invisible(c) else c for c in text).strip()
+    if not text.startswith(tuple(SLASHES)):
+        return ""
+    return text.lstrip(SLASHES + " \t").split("{", 1)[0].strip().lower()
 
 
 class ChatService:
@@ -62,6 +119,7 @@ class ChatService:
         actions_url: str,
         retry_interval: float,
         uncertain_grace: float = 10.0,
+        secret_guard_seconds: float = 900.0,
     ) -> None:
         self.store = store
         self.broker = broker
@@ -72,7 +130,9 @@ class ChatService:
         # Seconds to wait for a timed-out message to show up in Rasa's tracker before
         # sending it again (Rasa waits on the actions, the actions on records).
         self._uncertain_grace = uncertain_grace
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # After a failed or abandoned secret, how long a retyped secret is held back.
+        self._secret_guard_seconds = secret_guard_seconds
+        self._locks = ConversationLocks()
         self._http = httpx.AsyncClient(timeout=1.0)
 
     async def close(self) -> None:
@@ -105,7 +165,7 @@ class ChatService:
 
     def state(self, conversation: Conversation) -> dict[str, Any]:
         secret = None
-        if conversation.pending_secret:
+        if secret_guard.is_asking(conversation.pending_secret):
             purpose = conversation.pending_secret["purpose"]
             secret = {"purpose": purpose, "kind": secret_kind(purpose)}
         return {
@@ -140,23 +200,37 @@ class ChatService:
     # User messages -------------------------------------------------------------------------
 
     async def user_message(
-        self, conversation_id: str, text: str | None, payload: str | None = None
+        self,
+        conversation_id: str,
+        text: str | None,
+        payload: str | None = None,
+        client_address: str | None = None,
     ) -> dict[str, Any]:
-        """Handle one message typed (text) or chosen with a button (payload + its title)."""
-        async with self._locks[conversation_id]:
+        """Handle one message typed (text) or chosen with a button (payload + its title).
+
+        `client_address` (web: the person's address) goes to records with the secret.
+        """
+        async with self._locks.hold(conversation_id):
             conversation = self._get(conversation_id)
-            if conversation.pending_secret and payload is None:
-                return await self._secret(conversation, text or "")
-            if conversation.pending_secret:
-                # A button during a secret question (stop, help, lost code): the secret
-                # question is over, the choice goes to Rasa as usual.
-                self.store.set_pending_secret(conversation_id, None)
-                self._emit_state(conversation_id)
+            offered = self._offered_button(conversation_id, payload) if payload else None
+            if offered is None and payload and not (text or "").strip():
+                text = payload  # an unknown payload counts as typed text; "" counts as none
+            secret = secret_guard.current(conversation.pending_secret, time.time())
+            if offered is None:
+                typed = text or ""
+                if secret_guard.is_asking(secret):
+                    kind = secret_kind(str(secret["purpose"]))  # type: ignore[index]
+                    if not secret_guard.is_way_out(typed, kind):
+                        return await self._secret(conversation, typed, client_address)
+                held = secret_guard.looks_like_secret(typed)
+                if held is not None:
+                    return self._hold(conversation_id, held)
+            if secret is not None:
+                # A button or a way out during a secret question, or any message during a
+                # cooldown: what looks like a secret stays held back until Rasa asks again.
+                self._start_cooldown(conversation_id, str(secret["purpose"]))
 
             shown = clean_text(text or "")
-            offered = self._offered_button(conversation_id, payload) if payload else None
-            if not shown and payload and offered is None:
-                shown = clean_text(payload)  # an unknown payload counts as typed text
             rasa_message = shown
             if offered is not None:
                 rasa_message = offered["payload"]
@@ -175,9 +249,23 @@ class ChatService:
                 "queued": bool(self.store.pending(conversation_id)),
             }
 
+    def _start_cooldown(self, conversation_id: str, purpose: str) -> None:
+        until = time.time() + self._secret_guard_seconds
+        self.store.set_pending_secret(conversation_id, secret_guard.cooldown(purpose, until))
+        self._emit_state(conversation_id)
+
+    def _hold(self, conversation_id: str, kind: str) -> dict[str, Any]:
+        """Text that looks like a secret while none is expected: masked, sent nowhere."""
+        body = {"text": messages.text(f"secret_held_{kind}"), "masked": True}
+        user = self._add(conversation_id, "user", body)
+        advice = self._add(
+            conversation_id, "system", {"text": messages.text(f"secret_not_sent_{kind}")}
+        )
+        return {"user_message": user, "messages": [advice], "queued": False}
+
     def _offered_button(self, conversation_id: str, payload: str) -> dict[str, str] | None:
         """The bot's recent button that carries this payload, if any (else a typed text)."""
-        if payload.lstrip("/").split("{", 1)[0].strip() in RESERVED_INTENTS:
+        if command_name(payload) in RESERVED_INTENTS:
             return None
         for message in reversed(self.store.messages(conversation_id, limit=30)):
             if message.sender == "bot":
@@ -186,7 +274,9 @@ class ChatService:
                         return button
         return None
 
-    async def _secret(self, conversation: Conversation, secret: str) -> dict[str, Any]:
+    async def _secret(
+        self, conversation: Conversation, typed: str, client_address: str | None
+    ) -> dict[str, Any]:
         request = conversation.pending_secret or {}
         purpose = str(request.get("purpose"))
         kind = secret_kind(purpose)
@@ -197,7 +287,11 @@ class ChatService:
         )
         try:
             outcome = await self.secrets.handle(
-                conversation.id, request, secret.strip(), conversation.login_challenge
+                conversation.id,
+                request,
+                secret_guard.secret_for_records(typed, kind),
+                conversation.login_challenge,
+                client_address=client_address,
             )
         except RecordsUnavailable:
             # The secret is dropped here; the question stays open so the user can type it again.
@@ -207,8 +301,12 @@ class ChatService:
             )
             return {"user_message": user, "messages": [failure], "queued": False}
         finally:
-            del secret
-        self.store.set_pending_secret(conversation.id, None)
+            del typed
+        if outcome.ok:
+            self.store.set_pending_secret(conversation.id, None)
+        else:
+            # Rasa may ask again (a new secret_input); until then a retyped secret is held.
+            self._start_cooldown(conversation.id, purpose)
         if outcome.login_challenge:
             self.store.set_login_challenge(conversation.id, outcome.login_challenge)
         if outcome.linked_until:
@@ -340,7 +438,7 @@ class ChatService:
             return 0
         answered = 0
         for conversation_id in waiting:
-            async with self._locks[conversation_id]:
+            async with self._locks.hold(conversation_id):
                 if self.store.get(conversation_id) is None:
                     continue
                 answered += len(await self._drain(conversation_id, from_user=False))
@@ -363,7 +461,7 @@ class ChatService:
         return self.state(self._get(conversation_id))
 
     async def set_handoff(self, conversation_id: str, active: bool) -> dict[str, Any]:
-        async with self._locks[conversation_id]:
+        async with self._locks.hold(conversation_id):
             conversation = self._get(conversation_id)
             if active and conversation.handoff != "active":
                 self.store.set_handoff(conversation_id, "active")

@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.actions_url,
             settings.retry_interval_seconds,
             settings.uncertain_grace_seconds,
+            settings.secret_guard_seconds,
         )
         app.state.chat = service
         app.state.voice = load_voice(settings)

@@ -71,21 +71,28 @@ class SecretRouter:
         request: dict[str, Any],
         secret: str,
         login_challenge: str | None = None,
+        client_address: str | None = None,
     ) -> SecretOutcome:
         """Send the secret to records for the purpose Rasa asked for.
 
         Raises RecordsUnavailable when records is down: the caller tells the user to try
-        again later; the secret is not kept anywhere.
+        again later; the secret is not kept anywhere. `client_address` goes to records with
+        the service token (X-Client-Address) so its per-address limits hold.
         """
+        address = client_address
         purpose = str(request["purpose"])
         outcome = SecretOutcome(purpose=purpose, ok=False)
         if purpose == "activation_code":
             answer = await self._post(
-                conversation_id, f"/activations/{_segment(request)}/code/verify", {"code": secret}
+                conversation_id,
+                address,
+                f"/activations/{_segment(request)}/code/verify",
+                {"code": secret},
             )
         elif purpose == "activation_password":
             answer = await self._post(
                 conversation_id,
+                address,
                 f"/activations/{_segment(request)}/credentials",
                 {
                     "identifier": str(request.get("identifier", "")),
@@ -95,7 +102,10 @@ class SecretRouter:
             )
         elif purpose == "activation_final_code":
             answer = await self._post(
-                conversation_id, f"/activations/{_segment(request)}/confirm", {"code": secret}
+                conversation_id,
+                address,
+                f"/activations/{_segment(request)}/confirm",
+                {"code": secret},
             )
         elif purpose == "login_password":
             body: dict[str, Any] = {
@@ -104,7 +114,7 @@ class SecretRouter:
             }
             if request.get("channel"):
                 body["channel"] = str(request["channel"])
-            answer = await self._post(conversation_id, "/auth/login", body)
+            answer = await self._post(conversation_id, address, "/auth/login", body)
             if isinstance(answer, dict):
                 outcome.login_challenge = str(answer.get("challenge_id") or "") or None
         elif purpose == "login_code":
@@ -113,7 +123,7 @@ class SecretRouter:
                 return outcome
             challenge = _safe(login_challenge)
             answer = await self._post(
-                conversation_id, f"/auth/login/{challenge}/verify", {"code": secret}
+                conversation_id, address, f"/auth/login/{challenge}/verify", {"code": secret}
             )
         else:
             outcome.error = "unknown_purpose"
@@ -139,18 +149,27 @@ class SecretRouter:
     async def _link(self, conversation_id: str, token: str) -> dict[str, Any] | _Failure:
         return await self._post(
             conversation_id,
+            None,
             "/assistant/links",
             {"conversation_id": conversation_id},
             bearer=token,
         )
 
     async def _post(
-        self, conversation_id: str, path: str, body: dict[str, Any], bearer: str | None = None
+        self,
+        conversation_id: str,
+        client_address: str | None,
+        path: str,
+        body: dict[str, Any],
+        bearer: str | None = None,
     ) -> dict[str, Any] | _Failure:
         headers = {
             "Authorization": f"Bearer {bearer or self._service_token}",
             "X-Conversation-Id": conversation_id,
         }
+        if client_address and bearer is None:
+            # Records trusts this header only with the service token (its per-address limits).
+            headers["X-Client-Address"] = client_address
         try:
             response = await self._client.post(self._base + path, json=body, headers=headers)
         except httpx.HTTPError as exc:

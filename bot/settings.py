@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     sse_keepalive_seconds: float = 15.0
 
     max_message_chars: int = 2000
+    # After a failed or abandoned secret, seconds during which a retyped code or password is
+    # held back (records locks a login for 15 minutes after too many tries).
+    secret_guard_seconds: float = 900.0
     voice_engine: str = "auto"
     voice_cache_dir: Path | None = None
     widget_dir: Path = PROJECT_ROOT / "web_widget"

@@ -7,6 +7,8 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.secret_guard import is_way_out
+
 HOSTILE = [
     "",
     " ",
@@ -76,8 +78,12 @@ def test_random_messages_never_crash(rig, text: str, payload: str | None) -> Non
 )
 @given(secret=st.text(string.printable + "éà🙂", max_size=300))
 def test_random_secrets_never_reach_rasa(rig, secret: str) -> None:
-    cid = rig.new_conversation()
-    rig.say(cid, "code")
-    check(rig, cid, {"text": secret})
-    for message in rig.rasa.messages_for(cid)[1:]:
-        assert message.startswith(("/secret_ok", "/secret_failed")), message
+    # At a code question, only text without a digit (it cannot be a code) goes on to Rasa;
+    # at a password question, only a way out such as "stop" or "aide".
+    for ask, kind in (("code", "code"), ("connexion", "password")):
+        cid = rig.new_conversation()
+        rig.say(cid, ask)
+        check(rig, cid, {"text": secret})
+        for message in rig.rasa.messages_for(cid)[1:]:
+            if not message.startswith(("/secret_ok", "/secret_failed")):
+                assert is_way_out(secret, kind), (secret, message)
