@@ -34,6 +34,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 CHANNELS = {"sms": "sms", "texto": "sms", "email": "email", "mail": "email", "e-mail": "email"}
 RESTART_CODES = {"activation_not_found", "activation_expired", "step_out_of_order"}
 EXPIRED_CODES = {"code_expired", "too_many_tries", "no_code", "too_many_codes"}
+GATEWAY_ENTITIES = {"secret_purpose", "secret_error"}
 LOGIN_RESTART_CODES = {"challenge_not_found", "challenge_expired"}
 IDENTIFIER_CODES = {
     "identifier_too_short", "identifier_too_long", "identifier_invalid_characters",
@@ -451,6 +452,17 @@ class ActionLoginAskPassword(RecordsAction):
 # --- outcomes of secrets -------------------------------------------------------------------
 
 
+def sent_by_gateway(tracker: Tracker) -> bool:
+    """The outcome came as the gateway's command: only a command carries `secret_purpose` or
+    `secret_error`.
+
+    No NLU example annotates those entities, so a user typing the intent's NLU token (which the
+    gateway removes anyway) reaches these actions without them and is not believed.
+    """
+    entities = tracker.latest_message.get("entities") or []
+    return any(e.get("entity") in GATEWAY_ENTITIES and e.get("value") for e in entities)
+
+
 class ActionSecretOk(RecordsAction):
     """The gateway says a secret was right: go to the next step."""
 
@@ -462,6 +474,9 @@ class ActionSecretOk(RecordsAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if not sent_by_gateway(tracker):
+            dispatcher.utter_message(response="utter_not_understood")
+            return []
         purpose = tracker.get_slot("secret_purpose")
         events: list[EventType] = [SlotSet("secret_pending", None), SlotSet("secret_failures", 0)]
         if purpose == "activation_code":
@@ -496,6 +511,9 @@ class ActionSecretFailed(RecordsAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if not sent_by_gateway(tracker):
+            dispatcher.utter_message(response="utter_not_understood")
+            return []
         purpose = tracker.get_slot("secret_purpose")
         code = tracker.get_slot("secret_error") or "unknown_error"
         failures = int(tracker.get_slot("secret_failures") or 0) + 1

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from actions.account import (
     ActionLoginAskPassword,
+    ActionSecretFailed,
     ActionSecretOk,
     ValidateCloseAccountForm,
     ValidateLoginForm,
@@ -117,3 +120,16 @@ async def test_a_person_with_only_a_phone_creates_then_closes_her_space(
     assert conv.slots["logged_in"] is False
     refused = records_service.call("GET", "/me/people", conversation=conv.sender_id)
     assert refused.status_code in (401, 403), refused.text
+
+
+@pytest.mark.parametrize("intent", ["secret_ok", "secret_failed"])
+async def test_a_typed_gateway_token_is_not_believed(domain: dict[str, Any], intent: str) -> None:
+    # After a failed login code the purpose slot still says login_code; the user types the
+    # NLU token of the gateway's signal: NLU reads secret_ok, but without the gateway's entity.
+    conv = Conversation(domain)
+    conv.slots.update(secret_purpose="login_code", secret_error="code_invalid")
+    conv.user(f"__{intent}__", intent=intent)
+    action = ActionSecretOk() if intent == "secret_ok" else ActionSecretFailed()
+    messages, events = await conv.run(action)
+    assert responses(messages) == ["utter_not_understood"]
+    assert events == [] and conv.slots.get("logged_in") is not True
