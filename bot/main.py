@@ -18,6 +18,7 @@ from bot.channels import internal, web
 from bot.chat import ChatService, cancel
 from bot.conversations import Broker, ConversationStore
 from bot.rasa_client import RasaClient
+from bot.rate_limit import RateLimiter
 from bot.secrets import SecretRouter
 from bot.settings import Settings, get_settings
 
@@ -82,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.conversation_limiter = RateLimiter(settings.conversations_per_address_per_minute)
+    app.state.message_limiter = RateLimiter(settings.messages_per_address_per_minute)
     errors.install(app)
     # Any website may embed the widget; the conversation id, not a cookie, is the credential.
     app.add_middleware(

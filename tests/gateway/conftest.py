@@ -12,9 +12,16 @@ from gateway_fakes import FakeRasa, FakeRecords, ServerThread, free_port
 from bot.main import create_app
 from bot.settings import Settings
 
+# Most tests open many conversations from 127.0.0.1: the per-address limits (tested in
+# test_limits.py with their defaults) are lifted for them.
+NO_LIMITS = {
+    "conversations_per_address_per_minute": 100_000,
+    "messages_per_address_per_minute": 100_000,
+}
+
 
 class GatewayRig:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, **overrides: object) -> None:
         self.rasa = FakeRasa()
         self.records = FakeRecords()
         self.rasa_server = ServerThread(self.rasa.app(), free_port(18300, 18340))
@@ -31,6 +38,7 @@ class GatewayRig:
             uncertain_grace_seconds=6.0,
             sse_keepalive_seconds=1.0,
             voice_engine="espeak",
+            **{**NO_LIMITS, **overrides},
         )
         self.gateway = ServerThread(create_app(self.settings), free_port(18360, 18399))
         self.gateway.start()
