@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -597,6 +598,35 @@ class ActionLostCode(RecordsAction):
             return ask_login_password(dispatcher, tracker)
         dispatcher.utter_message(response="utter_lost_code_help")
         return []
+
+
+# --- logging out ---------------------------------------------------------------------------
+
+
+class ActionLogout(Action):
+    """ "Je me déconnecte": end the conversation's link and tell the gateway to end the session.
+
+    The gateway holds the session token (Rasa never does): the `logout` payload makes it revoke
+    the session in records and forget the token (docs/contracts.md).
+    """
+
+    def name(self) -> str:
+        return "action_logout"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        sender = conversation(tracker)
+        try:
+            await records.delete(f"/assistant/links/{quote(sender, safe='')}", sender)
+        except RecordsError:
+            pass  # no live link (expired, or never logged in): nothing to end in records
+        except RecordsUnavailable:
+            # The gateway still revokes the session; records ends the link with the session.
+            pass
+        response = "utter_logged_out" if tracker.get_slot("logged_in") else "utter_not_logged_in"
+        dispatcher.utter_message(response=response, json_message={"logout": True})
+        return [SlotSet("logged_in", False), SlotSet("secret_pending", None)]
 
 
 # --- closing -------------------------------------------------------------------------------

@@ -377,6 +377,8 @@ class ChatService:
                 produced.append(self._add(conversation_id, "system", body))
             self.store.mark_done(item.id)
             produced.extend(self._apply_answers(conversation_id, answers))
+            if _asks_logout(answers):
+                await self._logout(conversation_id)
         self._emit_state(conversation_id)
         return produced
 
@@ -431,6 +433,33 @@ class ChatService:
             produced.append(self._add(conversation_id, "system", body))
         return produced
 
+    async def _logout(self, conversation_id: str) -> None:
+        """Rasa's `logout` payload: the link ended in records (action_logout); end the
+        session the gateway holds and forget it."""
+        self.store.set_linked_until(conversation_id, None)
+        self.store.set_login_challenge(conversation_id, None)
+        await self.secrets.logout(conversation_id)
+
+    # Expiry --------------------------------------------------------------------------------
+
+    def purge_idle(self, idle_seconds: float) -> int:
+        """Delete conversations idle for `idle_seconds` with their histories and queues, and
+        forget their session tokens. Returns how many went."""
+        gone = self.store.purge_idle(idle_before=time.time() - idle_seconds)
+        for conversation_id in gone:
+            self.secrets.forget(conversation_id)
+        if gone:
+            log.info("purged %d idle conversations", len(gone))
+        return len(gone)
+
+    async def purge_loop(self, idle_seconds: float, interval: float) -> None:
+        while True:
+            try:
+                self.purge_idle(idle_seconds)
+            except Exception:  # the loop must outlive any single failure
+                log.exception("idle purge failed")
+            await asyncio.sleep(interval)
+
     async def retry_pending(self) -> int:
         """One pass of the retry loop: answer the queued messages once Rasa is back."""
         waiting = self.store.conversations_with_pending()
@@ -482,6 +511,15 @@ class ChatService:
         if agent_name:
             body["agent_name"] = agent_name
         return self._add(conversation_id, sender, body)
+
+
+def _asks_logout(answers: list[Any]) -> bool:
+    return any(
+        isinstance(a, dict)
+        and isinstance(a.get("custom"), dict)
+        and a["custom"].get("logout") is True
+        for a in answers
+    )
 
 
 def _buttons(raw: Any) -> list[dict[str, str]]:

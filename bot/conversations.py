@@ -172,6 +172,33 @@ class ConversationStore:
                 (value, conversation_id),
             )
 
+    def purge_idle(self, idle_before: float) -> list[str]:
+        """Delete the conversations whose last message (or creation) is older than
+        `idle_before` (epoch seconds), with their messages and queued items. Returns their ids.
+        """
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT c.id FROM conversations c LEFT JOIN messages m ON m.conversation_id = c.id"
+                " GROUP BY c.id HAVING MAX(COALESCE(MAX(m.created_at), 0), c.created_at) < ?",
+                (idle_before,),
+            ).fetchall()
+            ids = [r[0] for r in rows]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                self._db.execute("BEGIN")
+                for table, column in (
+                    ("messages", "conversation_id"),
+                    ("queue", "conversation_id"),
+                    ("conversations", "id"),
+                ):
+                    self._db.execute(
+                        f"DELETE FROM {table} WHERE {column} IN ({marks})",  # noqa: S608
+                        chunk,
+                    )
+                self._db.execute("COMMIT")
+        return ids
+
     # History -------------------------------------------------------------------------------
 
     def add_message(self, conversation_id: str, sender: str, body: dict[str, Any]) -> StoredMessage:

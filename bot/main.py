@@ -64,9 +64,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.chat = service
         app.state.voice = load_voice(settings)
         retry = asyncio.create_task(service.retry_loop())
+        purge = asyncio.create_task(
+            service.purge_loop(
+                settings.conversation_idle_days * 86400, settings.purge_interval_seconds
+            )
+        )
         try:
             yield
         finally:
+            await cancel(purge)
             await cancel(retry)
             await service.close()
             await rasa.close()

@@ -8,10 +8,13 @@ end of a login or an activation stays in this process's memory only.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+log = logging.getLogger("bot.secrets")
 
 PURPOSES = {
     "activation_code": "code",
@@ -64,6 +67,24 @@ class SecretRouter:
 
     def session_token(self, conversation_id: str) -> str | None:
         return self._sessions.get(conversation_id)
+
+    def forget(self, conversation_id: str) -> str | None:
+        """Drop the conversation's session token from memory; return it."""
+        return self._sessions.pop(conversation_id, None)
+
+    async def logout(self, conversation_id: str) -> None:
+        """End the person's session in records (POST /auth/logout) and forget its token.
+
+        When records does not answer, the token is forgotten anyway: the session then ends at
+        its expiry in records, and nothing here can use it again.
+        """
+        token = self.forget(conversation_id)
+        if token is None:
+            return
+        try:
+            await self._post(conversation_id, None, "/auth/logout", {}, bearer=token)
+        except RecordsUnavailable:
+            log.warning("records unavailable during a logout: the session ends at its expiry")
 
     async def handle(
         self,

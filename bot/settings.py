@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     sse_keepalive_seconds: float = 15.0
 
     max_message_chars: int = 2000
+    # A conversation and its history are deleted after this many days without a message
+    # (its link to a space ends earlier, at records' link expiry); checked every hour.
+    conversation_idle_days: float = 30.0
+    purge_interval_seconds: float = 3600.0
     # Per client address and gateway process (429 beyond): a family or an office behind one
     # router stays well below; a script opening conversations in a loop does not.
     conversations_per_address_per_minute: int = 30

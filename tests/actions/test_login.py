@@ -9,6 +9,7 @@ import pytest
 
 from actions.account import (
     ActionLoginAskPassword,
+    ActionLogout,
     ActionSecretFailed,
     ActionSecretOk,
     ValidateCloseAccountForm,
@@ -133,3 +134,21 @@ async def test_a_typed_gateway_token_is_not_believed(domain: dict[str, Any], int
     messages, events = await conv.run(action)
     assert responses(messages) == ["utter_not_understood"]
     assert events == [] and conv.slots.get("logged_in") is not True
+
+
+async def test_logout_ends_the_link_and_tells_the_gateway(
+    records_service: Records, karim: Conversation
+) -> None:
+    assert records_service.call("GET", "/me/people", conversation=karim.sender_id).ok
+    karim.user("je me déconnecte", intent="logout")
+    messages, _ = await karim.run(ActionLogout())
+    assert responses(messages) == ["utter_logged_out"]
+    assert customs(messages) == [{"logout": True}]
+    assert karim.slots["logged_in"] is False
+    # Records no longer serves this conversation.
+    after = records_service.call("GET", "/me/people", conversation=karim.sender_id)
+    assert after.status_code == 401, after.text
+    # Logging out again: nothing to end, the assistant says so, the gateway forgets anyway.
+    messages, _ = await karim.run(ActionLogout())
+    assert responses(messages) == ["utter_not_logged_in"]
+    assert customs(messages) == [{"logout": True}]
