@@ -164,9 +164,9 @@ async def post_message(conversation_id: str, body: MessageIn, request: Request) 
     When the user must type a secret (the last answer had `secret_input`), the text goes
     to the record service and never to Rasa nor into the history.
     """
+    address = _limit(request, "message_limiter")
     service = chat(request)
     _conversation(service, conversation_id)
-    address = _limit(request, "message_limiter")
     text = body.text or ""
     if not text.strip() and not body.payload:
         raise ApiError(422, "empty_message")
