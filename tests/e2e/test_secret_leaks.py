@@ -18,6 +18,9 @@ from bot import messages
 # Demo people no other end-to-end test logs in with (their lock-outs stay theirs).
 ROSE = DEMO["rose"]
 JEANNE = DemoPerson("jeanne", "Jeanne", date(1948, 2, 2), "1000000707", "+33689012356", None)
+HELENE = DemoPerson(
+    "helene", "Hélène", date(1958, 6, 15), "1000000303", "+33645678978", "helene.petit@example.org"
+)
 WRONG_PASSWORD = "Faux-Passe-2026!"  # noqa: S105 - a wrong password typed on purpose
 
 
@@ -161,6 +164,45 @@ def test_login_codes_wrong_too_many_and_expired(healthy_stack: Stack) -> None:
     assert_held(chat, "code")
     typed.append(code)
     assert_nowhere(healthy_stack, chat, [JEANNE.password, *typed])
+
+
+def test_activation_codes_and_passwords_refused(healthy_stack: Stack) -> None:
+    helene = Respondent(Records(healthy_stack), HELENE)
+    chat = Chat.open(healthy_stack)
+    chat.say("bonjour")
+    chat.say("je voudrais créer mon espace santé")
+    to_secret_question(chat, helene, "code")
+    real = helene.fresh_code()
+    typed = [real]
+    for n in range(1, 7):
+        wrong = f"{(int(real) + n) % 1_000_000:06d}"
+        typed.append(wrong)
+        chat.say(wrong)
+        error = last_failure(healthy_stack, chat)
+        if error == "too_many_tries":
+            break
+        assert error == "wrong_code"
+    assert error == "too_many_tries"
+    assert chat.secret_request() is None, chat.dump()
+    chat.say(real)
+    assert_held(chat, "code")
+    # A new code, then the password step: refused passwords are asked again.
+    chat.say("je n'ai pas reçu le code")
+    assert (chat.secret_request() or {}).get("kind") == "code", chat.dump()
+    drive(
+        chat,
+        lambda c: (
+            helene.respond(c) if (c.secret_request() or {}).get("kind") != "password" else None
+        ),
+        lambda c: (c.secret_request() or {}).get("kind") == "password",
+    )
+    for weak, code in (("Court1!", "password_too_short"), ("Azerty123!", "password_too_common")):
+        chat.say(weak)
+        typed.append(weak)
+        assert last_failure(healthy_stack, chat) == code
+        assert (chat.secret_request() or {}).get("kind") == "password", chat.dump()
+    typed.extend(helene.secrets_typed)
+    assert_nowhere(healthy_stack, chat, typed)
 
 
 def test_a_code_or_password_typed_without_a_question(healthy_stack: Stack) -> None:
