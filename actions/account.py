@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from typing import Any
+from urllib.parse import quote
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
@@ -34,6 +35,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 CHANNELS = {"sms": "sms", "texto": "sms", "email": "email", "mail": "email", "e-mail": "email"}
 RESTART_CODES = {"activation_not_found", "activation_expired", "step_out_of_order"}
 EXPIRED_CODES = {"code_expired", "too_many_tries", "no_code", "too_many_codes"}
+GATEWAY_ENTITIES = {"secret_purpose", "secret_error"}
 LOGIN_RESTART_CODES = {"challenge_not_found", "challenge_expired"}
 IDENTIFIER_CODES = {
     "identifier_too_short", "identifier_too_long", "identifier_invalid_characters",
@@ -451,6 +453,17 @@ class ActionLoginAskPassword(RecordsAction):
 # --- outcomes of secrets -------------------------------------------------------------------
 
 
+def sent_by_gateway(tracker: Tracker) -> bool:
+    """The outcome came as the gateway's command: only a command carries `secret_purpose` or
+    `secret_error`.
+
+    No NLU example annotates those entities, so a user typing the intent's NLU token (which the
+    gateway removes anyway) reaches these actions without them and is not believed.
+    """
+    entities = tracker.latest_message.get("entities") or []
+    return any(e.get("entity") in GATEWAY_ENTITIES and e.get("value") for e in entities)
+
+
 class ActionSecretOk(RecordsAction):
     """The gateway says a secret was right: go to the next step."""
 
@@ -462,6 +475,9 @@ class ActionSecretOk(RecordsAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if not sent_by_gateway(tracker):
+            dispatcher.utter_message(response="utter_not_understood")
+            return []
         purpose = tracker.get_slot("secret_purpose")
         events: list[EventType] = [SlotSet("secret_pending", None), SlotSet("secret_failures", 0)]
         if purpose == "activation_code":
@@ -496,6 +512,9 @@ class ActionSecretFailed(RecordsAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if not sent_by_gateway(tracker):
+            dispatcher.utter_message(response="utter_not_understood")
+            return []
         purpose = tracker.get_slot("secret_purpose")
         code = tracker.get_slot("secret_error") or "unknown_error"
         failures = int(tracker.get_slot("secret_failures") or 0) + 1
@@ -579,6 +598,35 @@ class ActionLostCode(RecordsAction):
             return ask_login_password(dispatcher, tracker)
         dispatcher.utter_message(response="utter_lost_code_help")
         return []
+
+
+# --- logging out ---------------------------------------------------------------------------
+
+
+class ActionLogout(Action):
+    """ "Je me déconnecte": end the conversation's link and tell the gateway to end the session.
+
+    The gateway holds the session token (Rasa never does): the `logout` payload makes it revoke
+    the session in records and forget the token (docs/contracts.md).
+    """
+
+    def name(self) -> str:
+        return "action_logout"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        sender = conversation(tracker)
+        try:
+            await records.delete(f"/assistant/links/{quote(sender, safe='')}", sender)
+        except RecordsError:
+            pass  # no live link (expired, or never logged in): nothing to end in records
+        except RecordsUnavailable:
+            # The gateway still revokes the session; records ends the link with the session.
+            pass
+        response = "utter_logged_out" if tracker.get_slot("logged_in") else "utter_not_logged_in"
+        dispatcher.utter_message(response=response, json_message={"logout": True})
+        return [SlotSet("logged_in", False), SlotSet("secret_pending", None)]
 
 
 # --- closing -------------------------------------------------------------------------------

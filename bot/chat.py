@@ -13,12 +13,13 @@ import json
 import logging
 import re
 import time
+import unicodedata
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
-from bot import messages
+from bot import messages, secret_guard
 from bot.channels.base import OutboundChannel
 from bot.conversations import Conversation, ConversationStore, StoredMessage
 from bot.delivery import DeliveryWorker
@@ -38,6 +39,11 @@ log = logging.getLogger("bot.chat")
 RESERVED_INTENTS = ("secret_ok", "secret_failed")
 # Seconds a replica holds a queued message it is sending to Rasa (then another may take it).
 QUEUE_LEASE = 60.0
+# Their NLU examples are these literal tokens: typed, they are removed (any case, any number of
+# underscores), so no user sentence is read as a gateway signal.
+RESERVED_TOKENS = re.compile(r"_*secret_+(?:ok|failed)_*", re.IGNORECASE)
+# "/" and the characters that look like it and NFKC does not fold into it.
+SLASHES = "/\u2044\u2215\u29f8\u2571\u27cb\u2cc6\u30ce\u31d3\u4e3f\U0001d10d"
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PICTOGRAMS = frozenset(
     "calendar document lock phone help doctor child emergency message voice check warning".split()
@@ -49,13 +55,35 @@ class ConversationNotFound(Exception):
 
 
 def clean_text(text: str) -> str:
-    """User text as Rasa may receive it: no control characters, no leading "/".
+    """User text as Rasa may receive it: never a command, never a gateway signal.
 
-    Rasa reads a message starting with "/" as an intent with entities; only the buttons the bot
-    offered may do that (see ChatService._offered_payload).
+    Rasa reads a message starting with "/" (after whitespace) as an intent with entities; only
+    the buttons the bot offered may do that (see ChatService._offered_button). So, until
+    nothing changes: fold look-alikes (NFKC: fullwidth solidus, ideographic space), turn control
+    and invisible format characters into spaces, remove the NLU tokens of the gateway's
+    signals, strip whitespace and every leading slash or slash look-alike.
     """
-    text = CONTROL_CHARS.sub(" ", text).strip()
-    return text.lstrip("/").strip()
+    text = unicodedata.normalize("NFKC", text)
+    previous = None
+    while text != previous:
+        previous = text
+        text = "".join(" " if _invisible(c) else c for c in text)
+        text = RESERVED_TOKENS.sub(" ", text)
+        text = text.strip().lstrip(SLASHES).strip()
+    return text
+
+
+def _invisible(char: str) -> bool:
+    return char not in "\t\n\r" and unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def command_name(payload: str) -> str:
+    """The intent a payload would trigger in Rasa ("" when it is not a command)."""
+    text = unicodedata.normalize("NFKC", payload)
+    text = "".join(" " if _invisible(c) else c for c in text).strip()
+    if not text.startswith(tuple(SLASHES)):
+        return ""
+    return text.lstrip(SLASHES + " \t").split("{", 1)[0].strip().lower()
 
 
 class ChatService:
@@ -71,6 +99,7 @@ class ChatService:
         outbound_poll_seconds: float = 2.0,
         outbound_retry_seconds: float = 1.0,
         locks: LocalLocks | None = None,
+        secret_guard_seconds: float = 900.0,
     ) -> None:
         self.store = store
         self.broker = broker
@@ -91,6 +120,8 @@ class ChatService:
             poll_seconds=outbound_poll_seconds,
             retry_seconds=outbound_retry_seconds,
         )
+        # After a failed or abandoned secret, how long a retyped secret is held back.
+        self._secret_guard_seconds = secret_guard_seconds
         self._http = httpx.AsyncClient(timeout=1.0)
 
     def register_channel(self, channel: OutboundChannel) -> None:
@@ -127,7 +158,7 @@ class ChatService:
 
     def state(self, conversation: Conversation) -> dict[str, Any]:
         secret = None
-        if conversation.pending_secret:
+        if secret_guard.is_asking(conversation.pending_secret):
             purpose = conversation.pending_secret["purpose"]
             secret = {"purpose": purpose, "kind": secret_kind(purpose)}
         return {
@@ -189,23 +220,37 @@ class ChatService:
     # User messages -------------------------------------------------------------------------
 
     async def user_message(
-        self, conversation_id: str, text: str | None, payload: str | None = None
+        self,
+        conversation_id: str,
+        text: str | None,
+        payload: str | None = None,
+        client_address: str | None = None,
     ) -> dict[str, Any]:
-        """Handle one message typed (text) or chosen with a button (payload + its title)."""
+        """Handle one message typed (text) or chosen with a button (payload + its title).
+
+        `client_address` (web: the person's address) goes to records with the secret.
+        """
         async with self._turn(conversation_id):
             conversation = self._get(conversation_id)
-            if conversation.pending_secret and payload is None:
-                return await self._secret(conversation, text or "")
-            if conversation.pending_secret:
-                # A button during a secret question (stop, help, lost code): the secret
-                # question is over, the choice goes to Rasa as usual.
-                self.store.set_pending_secret(conversation_id, None)
-                self._emit_state(conversation_id)
+            offered = self._offered_button(conversation_id, payload) if payload else None
+            if offered is None and payload and not (text or "").strip():
+                text = payload  # an unknown payload counts as typed text; "" counts as none
+            secret = secret_guard.current(conversation.pending_secret, time.time())
+            if offered is None:
+                typed = text or ""
+                if secret_guard.is_asking(secret):
+                    kind = secret_kind(str(secret["purpose"]))  # type: ignore[index]
+                    if not secret_guard.is_way_out(typed, kind):
+                        return await self._secret(conversation, typed, client_address)
+                held = secret_guard.looks_like_secret(typed)
+                if held is not None:
+                    return self._hold(conversation_id, held)
+            if secret is not None:
+                # A button or a way out during a secret question, or any message during a
+                # cooldown: what looks like a secret stays held back until Rasa asks again.
+                self._start_cooldown(conversation_id, str(secret["purpose"]))
 
             shown = clean_text(text or "")
-            offered = self._offered_button(conversation_id, payload) if payload else None
-            if not shown and payload and offered is None:
-                shown = clean_text(payload)  # an unknown payload counts as typed text
             rasa_message = shown
             if offered is not None:
                 rasa_message = offered["payload"]
@@ -224,9 +269,23 @@ class ChatService:
                 "queued": bool(self.store.pending(conversation_id)),
             }
 
+    def _start_cooldown(self, conversation_id: str, purpose: str) -> None:
+        until = time.time() + self._secret_guard_seconds
+        self.store.set_pending_secret(conversation_id, secret_guard.cooldown(purpose, until))
+        self._emit_state(conversation_id)
+
+    def _hold(self, conversation_id: str, kind: str) -> dict[str, Any]:
+        """Text that looks like a secret while none is expected: masked, sent nowhere."""
+        body = {"text": messages.text(f"secret_held_{kind}"), "masked": True}
+        user = self._add(conversation_id, "user", body)
+        advice = self._add(
+            conversation_id, "system", {"text": messages.text(f"secret_not_sent_{kind}")}
+        )
+        return {"user_message": user, "messages": [advice], "queued": False}
+
     def _offered_button(self, conversation_id: str, payload: str) -> dict[str, str] | None:
         """The bot's recent button that carries this payload, if any (else a typed text)."""
-        if payload.lstrip("/").split("{", 1)[0].strip() in RESERVED_INTENTS:
+        if command_name(payload) in RESERVED_INTENTS:
             return None
         for message in reversed(self.store.messages(conversation_id, limit=30)):
             if message.sender == "bot":
@@ -235,7 +294,9 @@ class ChatService:
                         return button
         return None
 
-    async def _secret(self, conversation: Conversation, secret: str) -> dict[str, Any]:
+    async def _secret(
+        self, conversation: Conversation, typed: str, client_address: str | None
+    ) -> dict[str, Any]:
         request = conversation.pending_secret or {}
         purpose = str(request.get("purpose"))
         kind = secret_kind(purpose)
@@ -246,7 +307,11 @@ class ChatService:
         )
         try:
             outcome = await self.secrets.handle(
-                conversation.id, request, secret.strip(), conversation.login_challenge
+                conversation.id,
+                request,
+                secret_guard.secret_for_records(typed, kind),
+                conversation.login_challenge,
+                client_address=client_address,
             )
         except RecordsUnavailable:
             # The secret is dropped here; the question stays open so the user can type it again.
@@ -256,8 +321,12 @@ class ChatService:
             )
             return {"user_message": user, "messages": [failure], "queued": False}
         finally:
-            del secret
-        self.store.set_pending_secret(conversation.id, None)
+            del typed
+        if outcome.ok:
+            self.store.set_pending_secret(conversation.id, None)
+        else:
+            # Rasa may ask again (a new secret_input); until then a retyped secret is held.
+            self._start_cooldown(conversation.id, purpose)
         if outcome.login_challenge:
             self.store.set_login_challenge(conversation.id, outcome.login_challenge)
         if outcome.linked_until:
@@ -331,6 +400,8 @@ class ChatService:
                 produced.append(self._add(conversation_id, "system", body))
             self.store.mark_done(item.id)
             produced.extend(self._apply_answers(conversation_id, answers))
+            if _asks_logout(answers):
+                await self._logout(conversation_id)
         self._emit_state(conversation_id)
         return produced
 
@@ -384,6 +455,33 @@ class ChatService:
             body = {"text": messages.text("handoff_requested"), "pictogram": "phone"}
             produced.append(self._add(conversation_id, "system", body))
         return produced
+
+    async def _logout(self, conversation_id: str) -> None:
+        """Rasa's `logout` payload: the link ended in records (action_logout); end the
+        session the gateway holds and forget it."""
+        self.store.set_linked_until(conversation_id, None)
+        self.store.set_login_challenge(conversation_id, None)
+        await self.secrets.logout(conversation_id)
+
+    # Expiry --------------------------------------------------------------------------------
+
+    def purge_idle(self, idle_seconds: float) -> int:
+        """Delete conversations idle for `idle_seconds` with their histories and queues, and
+        forget their session tokens. Returns how many went."""
+        gone = self.store.purge_idle(idle_before=time.time() - idle_seconds)
+        for conversation_id in gone:
+            self.secrets.forget(conversation_id)
+        if gone:
+            log.info("purged %d idle conversations", len(gone))
+        return len(gone)
+
+    async def purge_loop(self, idle_seconds: float, interval: float) -> None:
+        while True:
+            try:
+                self.purge_idle(idle_seconds)
+            except Exception:  # the loop must outlive any single failure
+                log.exception("idle purge failed")
+            await asyncio.sleep(interval)
 
     async def retry_pending(self) -> int:
         """One pass of the retry loop: answer the queued messages once Rasa is back."""
@@ -440,6 +538,15 @@ class ChatService:
             if agent_name:
                 body["agent_name"] = agent_name
             return self._add(conversation_id, sender, body)
+
+
+def _asks_logout(answers: list[Any]) -> bool:
+    return any(
+        isinstance(a, dict)
+        and isinstance(a.get("custom"), dict)
+        and a["custom"].get("logout") is True
+        for a in answers
+    )
 
 
 def _buttons(raw: Any) -> list[dict[str, str]]:

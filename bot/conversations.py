@@ -283,6 +283,25 @@ class ConversationStore:
                 delete(session_tokens).where(session_tokens.c.conversation_id == conversation_id)
             )
 
+    def purge_idle(self, idle_before: float) -> list[str]:
+        """Delete the conversations with no activity since `idle_before` (epoch seconds),
+        with everything stored about them. Returns their ids."""
+        with self.engine.begin() as conn:
+            ids = list(
+                conn.execute(
+                    select(conversations.c.id).where(conversations.c.last_activity_at < idle_before)
+                ).scalars()
+            )
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                # Children first: every table that names a conversation, then the conversation.
+                for table in reversed(conversations.metadata.sorted_tables):
+                    column = table.c.get("conversation_id")
+                    if column is not None and table is not conversations:
+                        conn.execute(delete(table).where(column.in_(chunk)))
+                conn.execute(delete(conversations).where(conversations.c.id.in_(chunk)))
+        return ids
+
     # History -------------------------------------------------------------------------------
 
     def add_message(self, conversation_id: str, sender: str, body: dict[str, Any]) -> StoredMessage:

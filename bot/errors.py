@@ -11,9 +11,10 @@ from bot import messages
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str) -> None:
+    def __init__(self, status: int, code: str, headers: dict[str, str] | None = None) -> None:
         self.status = status
         self.code = code
+        self.headers = headers
 
 
 def _body(code: str) -> dict:
@@ -27,7 +28,7 @@ error_body = _body  # for the middlewares that answer before any route runs
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return JSONResponse(_body(exc.code), status_code=exc.status)
+        return JSONResponse(_body(exc.code), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

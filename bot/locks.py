@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import defaultdict
 from collections.abc import AsyncIterator
 
 from redis.asyncio import Redis
@@ -21,16 +20,32 @@ class Busy(Exception):
 
 
 class LocalLocks:
+    """One asyncio lock per conversation, kept only while someone holds or waits for it
+    (a plain dict of locks would keep one entry for every conversation ever seen)."""
+
     def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._locks)
 
     @contextlib.asynccontextmanager
     async def hold(self, conversation_id: str, wait: bool = True) -> AsyncIterator[None]:
-        lock = self._locks[conversation_id]
-        if not wait and lock.locked():
+        lock, users = self._locks.get(conversation_id, (None, 0))
+        if lock is None:
+            lock = asyncio.Lock()
+        elif not wait and lock.locked():
             raise Busy(conversation_id)
-        async with lock:
-            yield
+        self._locks[conversation_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[conversation_id]
+            if users <= 1:
+                del self._locks[conversation_id]
+            else:
+                self._locks[conversation_id] = (lock, users - 1)
 
 
 class RedisLocks(LocalLocks):

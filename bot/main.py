@@ -24,6 +24,7 @@ from bot.crypto import DataKey
 from bot.events import Broker, RedisBroker
 from bot.locks import LocalLocks, RedisLocks
 from bot.rasa_client import RasaClient
+from bot.rate_limit import RateLimiter
 from bot.secrets import SecretRouter
 from bot.security_headers import SecurityHeaders
 from bot.settings import Settings, get_settings
@@ -77,9 +78,10 @@ def create_app(
             settings.actions_url,
             settings.retry_interval_seconds,
             settings.uncertain_grace_seconds,
-            settings.outbound_poll_seconds,
-            settings.outbound_retry_seconds,
-            locks,
+            outbound_poll_seconds=settings.outbound_poll_seconds,
+            outbound_retry_seconds=settings.outbound_retry_seconds,
+            locks=locks,
+            secret_guard_seconds=settings.secret_guard_seconds,
         )
         for channel in channels:
             service.register_channel(channel)
@@ -87,9 +89,15 @@ def create_app(
         app.state.voice = load_voice(settings)
         retry = asyncio.create_task(service.retry_loop())
         delivery = asyncio.create_task(service.delivery.run())
+        purge = asyncio.create_task(
+            service.purge_loop(
+                settings.conversation_idle_days * 86400, settings.purge_interval_seconds
+            )
+        )
         try:
             yield
         finally:
+            await cancel(purge)
             await cancel(delivery)
             await cancel(retry)
             await service.close()
@@ -110,6 +118,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.conversation_limiter = RateLimiter(settings.conversations_per_address_per_minute)
+    app.state.message_limiter = RateLimiter(settings.messages_per_address_per_minute)
     errors.install(app)
     # Any website may embed the widget; the conversation id, not a cookie, is the credential.
     app.add_middleware(

@@ -26,6 +26,19 @@ MESSAGES: dict[str, str] = {
     # Shown in the conversation instead of the secret.
     "secret_sent_code": "Vous avez envoyé votre code.\nNous le gardons caché.",
     "secret_sent_password": "Vous avez envoyé votre mot de passe.\nNous le gardons caché.",
+    # Text that looks like a code or a password while none is asked: sent to nobody.
+    "secret_held_code": "Vous avez écrit un code.\nNous le gardons caché.",
+    "secret_held_password": "Vous avez écrit un mot de passe.\nNous le gardons caché.",
+    "secret_not_sent_code": (
+        "Ce message ressemble à un code secret : nous ne l'avons envoyé à personne.\n"
+        "Écrivez un code seulement quand l'assistant vous le demande.\n"
+        "Si vous avez besoin d'aide, écrivez : aide."
+    ),
+    "secret_not_sent_password": (
+        "Ce message ressemble à un mot de passe : nous ne l'avons envoyé à personne.\n"
+        "Écrivez votre mot de passe seulement quand l'assistant vous le demande.\n"
+        "Pour vous connecter, écrivez : je veux me connecter."
+    ),
     # Human handoff (SPEC §5, helpline 3422).
     "handoff_requested": (
         "Une personne du 3422 va vous répondre ici.\nAttendez quelques minutes, s'il vous plaît."
@@ -49,6 +62,9 @@ MESSAGES: dict[str, str] = {
     ),
     "audio_unavailable": "Le son ne marche pas pour le moment.\nLisez le message, s'il vous plaît.",
     "forbidden": "Vous avez besoin d'une autorisation pour faire cela.",
+    "too_many_requests": (
+        "Vous avez envoyé beaucoup de messages.\nAttendez une minute, puis essayez de nouveau."
+    ),
 }
 
 

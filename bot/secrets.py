@@ -8,10 +8,13 @@ of a login or an activation is kept encrypted in the gateway's store (never in R
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import httpx
+
+log = logging.getLogger("bot.secrets")
 
 PURPOSES = {
     "activation_code": "code",
@@ -76,27 +79,54 @@ class SecretRouter:
     def session_token(self, conversation_id: str) -> str | None:
         return self._tokens.session_token(conversation_id)
 
+    def forget(self, conversation_id: str) -> str | None:
+        """Drop the conversation's session token from the store; return it."""
+        token = self._tokens.session_token(conversation_id)
+        self._tokens.drop_session_token(conversation_id)
+        return token
+
+    async def logout(self, conversation_id: str) -> None:
+        """End the person's session in records (POST /auth/logout) and forget its token.
+
+        When records does not answer, the token is forgotten anyway: the session then ends at
+        its expiry in records, and nothing here can use it again.
+        """
+        token = self.forget(conversation_id)
+        if token is None:
+            return
+        try:
+            await self._post(conversation_id, None, "/auth/logout", {}, bearer=token)
+        except RecordsUnavailable:
+            log.warning("records unavailable during a logout: the session ends at its expiry")
+
     async def handle(
         self,
         conversation_id: str,
         request: dict[str, Any],
         secret: str,
         login_challenge: str | None = None,
+        client_address: str | None = None,
     ) -> SecretOutcome:
         """Send the secret to records for the purpose Rasa asked for.
 
         Raises RecordsUnavailable when records is down: the caller tells the user to try
-        again later; the secret is not kept anywhere.
+        again later; the secret is not kept anywhere. `client_address` goes to records with
+        the service token (X-Client-Address) so its per-address limits hold.
         """
+        address = client_address
         purpose = str(request["purpose"])
         outcome = SecretOutcome(purpose=purpose, ok=False)
         if purpose == "activation_code":
             answer = await self._post(
-                conversation_id, f"/activations/{_segment(request)}/code/verify", {"code": secret}
+                conversation_id,
+                address,
+                f"/activations/{_segment(request)}/code/verify",
+                {"code": secret},
             )
         elif purpose == "activation_password":
             answer = await self._post(
                 conversation_id,
+                address,
                 f"/activations/{_segment(request)}/credentials",
                 {
                     "identifier": str(request.get("identifier", "")),
@@ -106,7 +136,10 @@ class SecretRouter:
             )
         elif purpose == "activation_final_code":
             answer = await self._post(
-                conversation_id, f"/activations/{_segment(request)}/confirm", {"code": secret}
+                conversation_id,
+                address,
+                f"/activations/{_segment(request)}/confirm",
+                {"code": secret},
             )
         elif purpose == "login_password":
             body: dict[str, Any] = {
@@ -115,7 +148,7 @@ class SecretRouter:
             }
             if request.get("channel"):
                 body["channel"] = str(request["channel"])
-            answer = await self._post(conversation_id, "/auth/login", body)
+            answer = await self._post(conversation_id, address, "/auth/login", body)
             if isinstance(answer, dict):
                 outcome.login_challenge = str(answer.get("challenge_id") or "") or None
         elif purpose == "login_code":
@@ -124,7 +157,7 @@ class SecretRouter:
                 return outcome
             challenge = _safe(login_challenge)
             answer = await self._post(
-                conversation_id, f"/auth/login/{challenge}/verify", {"code": secret}
+                conversation_id, address, f"/auth/login/{challenge}/verify", {"code": secret}
             )
         else:
             outcome.error = "unknown_purpose"
@@ -150,18 +183,27 @@ class SecretRouter:
     async def _link(self, conversation_id: str, token: str) -> dict[str, Any] | _Failure:
         return await self._post(
             conversation_id,
+            None,
             "/assistant/links",
             {"conversation_id": conversation_id},
             bearer=token,
         )
 
     async def _post(
-        self, conversation_id: str, path: str, body: dict[str, Any], bearer: str | None = None
+        self,
+        conversation_id: str,
+        client_address: str | None,
+        path: str,
+        body: dict[str, Any],
+        bearer: str | None = None,
     ) -> dict[str, Any] | _Failure:
         headers = {
             "Authorization": f"Bearer {bearer or self._service_token}",
             "X-Conversation-Id": conversation_id,
         }
+        if client_address and bearer is None:
+            # Records trusts this header only with the service token (its per-address limits).
+            headers["X-Client-Address"] = client_address
         try:
             response = await self._client.post(self._base + path, json=body, headers=headers)
         except httpx.HTTPError as exc:

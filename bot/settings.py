@@ -56,6 +56,22 @@ class Settings(BaseSettings):
     outbound_retry_seconds: float = 1.0
 
     max_message_chars: int = 2000
+    # A conversation and its history are deleted after this many days without a message
+    # (its link to a space ends earlier, at records' link expiry); checked every hour.
+    conversation_idle_days: float = 30.0
+    purge_interval_seconds: float = 3600.0
+    # Per client address and gateway process (429 beyond): a family or an office behind one
+    # router stays well below; a script opening conversations in a loop does not.
+    conversations_per_address_per_minute: int = 30
+    messages_per_address_per_minute: int = 120
+    # Addresses or networks (comma-separated, e.g. "10.0.0.0/8, 127.0.0.1") of the reverse
+    # proxies whose X-Forwarded-For names the client; empty: the socket's peer is the client.
+    # The gateway listens on 127.0.0.1 behind a proxy on the same host by default. (Start
+    # uvicorn with --no-proxy-headers so this setting alone decides.)
+    trusted_proxies: str = "127.0.0.1, ::1"
+    # After a failed or abandoned secret, seconds during which a retyped code or password is
+    # held back (records locks a login for 15 minutes after too many tries).
+    secret_guard_seconds: float = 900.0
     voice_engine: str = "auto"
     voice_cache_dir: Path | None = None
     widget_dir: Path = PROJECT_ROOT / "web_widget"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
@@ -73,6 +74,51 @@ def chat(request: Request) -> ChatService:
     return request.app.state.chat
 
 
+def _networks(trusted: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    networks = []
+    for item in trusted.replace(";", ",").split(","):
+        if item.strip():
+            networks.append(ipaddress.ip_network(item.strip(), strict=False))
+    return networks
+
+
+def _is_trusted(address: str, networks: list) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(request: Request, trusted_proxies: str) -> str:
+    """The person's address: the socket's peer, or, when that peer is a trusted proxy, the
+    rightmost X-Forwarded-For address that is not one of them (a client may prepend any)."""
+    peer = request.client.host if request.client else ""
+    networks = _networks(trusted_proxies)
+    if not networks or not _is_trusted(peer, networks):
+        return peer
+    for hop in reversed(request.headers.get("x-forwarded-for", "").split(",")):
+        hop = hop.strip()
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return peer  # a malformed chain: trust only what we saw
+        if not _is_trusted(hop, networks):
+            return hop
+    return peer
+
+
+def _limit(request: Request, limiter_name: str) -> str:
+    """Count this request against the client address; 429 past the limit."""
+    address = client_address(request, request.app.state.settings.trusted_proxies)
+    limiter = getattr(request.app.state, limiter_name)
+    wait = limiter.take(address)
+    if wait:
+        headers = {"Retry-After": limiter.retry_after(wait)}
+        raise ApiError(429, "too_many_requests", headers)
+    return address
+
+
 def _conversation(service: ChatService, conversation_id: str):
     conversation = service.store.get(conversation_id)
     if conversation is None:
@@ -88,6 +134,7 @@ def _conversation(service: ChatService, conversation_id: str):
 )
 async def create_conversation(request: Request) -> dict[str, Any]:
     """Start a conversation. Its id is the only credential of the widget: keep it private."""
+    _limit(request, "conversation_limiter")
     service = chat(request)
     conversation = service.store.create(channel="web")
     return {**service.state(conversation), "messages": []}
@@ -117,6 +164,7 @@ async def post_message(conversation_id: str, body: MessageIn, request: Request) 
     When the user must type a secret (the last answer had `secret_input`), the text goes
     to the record service and never to Rasa nor into the history.
     """
+    address = _limit(request, "message_limiter")
     service = chat(request)
     _conversation(service, conversation_id)
     text = body.text or ""
@@ -125,7 +173,7 @@ async def post_message(conversation_id: str, body: MessageIn, request: Request) 
     limit = request.app.state.settings.max_message_chars
     if len(text) > limit or len(body.payload or "") > limit:
         raise ApiError(422, "message_too_long")
-    return await service.user_message(conversation_id, text, body.payload)
+    return await service.user_message(conversation_id, text, body.payload, client_address=address)
 
 
 @router.put("/conversations/{conversation_id}/voice", response_model=ConversationState)

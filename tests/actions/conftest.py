@@ -170,7 +170,12 @@ class Conversation:
     def user(
         self, text: str, intent: str = "inform", entities: list | None = None, **slots: Any
     ) -> None:
-        """A user turn: what action_extract_slots would set goes into `slots`."""
+        """A user turn: what action_extract_slots would set goes into `slots`.
+
+        A command ("/intent{...}", as the gateway sends) carries its values as entities too.
+        """
+        if text.startswith("/") and entities is None:
+            entities = [{"entity": name, "value": value} for name, value in slots.items()]
         self.events.append(
             {
                 "event": "user",

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from actions.account import (
     ActionLoginAskPassword,
+    ActionLogout,
+    ActionSecretFailed,
     ActionSecretOk,
     ValidateCloseAccountForm,
     ValidateLoginForm,
@@ -117,3 +121,34 @@ async def test_a_person_with_only_a_phone_creates_then_closes_her_space(
     assert conv.slots["logged_in"] is False
     refused = records_service.call("GET", "/me/people", conversation=conv.sender_id)
     assert refused.status_code in (401, 403), refused.text
+
+
+@pytest.mark.parametrize("intent", ["secret_ok", "secret_failed"])
+async def test_a_typed_gateway_token_is_not_believed(domain: dict[str, Any], intent: str) -> None:
+    # After a failed login code the purpose slot still says login_code; the user types the
+    # NLU token of the gateway's signal: NLU reads secret_ok, but without the gateway's entity.
+    conv = Conversation(domain)
+    conv.slots.update(secret_purpose="login_code", secret_error="code_invalid")
+    conv.user(f"__{intent}__", intent=intent)
+    action = ActionSecretOk() if intent == "secret_ok" else ActionSecretFailed()
+    messages, events = await conv.run(action)
+    assert responses(messages) == ["utter_not_understood"]
+    assert events == [] and conv.slots.get("logged_in") is not True
+
+
+async def test_logout_ends_the_link_and_tells_the_gateway(
+    records_service: Records, karim: Conversation
+) -> None:
+    assert records_service.call("GET", "/me/people", conversation=karim.sender_id).ok
+    karim.user("je me déconnecte", intent="logout")
+    messages, _ = await karim.run(ActionLogout())
+    assert responses(messages) == ["utter_logged_out"]
+    assert customs(messages) == [{"logout": True}]
+    assert karim.slots["logged_in"] is False
+    # Records no longer serves this conversation.
+    after = records_service.call("GET", "/me/people", conversation=karim.sender_id)
+    assert after.status_code == 401, after.text
+    # Logging out again: nothing to end, the assistant says so, the gateway forgets anyway.
+    messages, _ = await karim.run(ActionLogout())
+    assert responses(messages) == ["utter_not_logged_in"]
+    assert customs(messages) == [{"logout": True}]

@@ -82,8 +82,16 @@ def stored_text(url: str) -> str:
     return "\n".join(dump)
 
 
+# Most tests open many conversations from 127.0.0.1: the per-address limits (tested in
+# test_limits.py with their defaults) are lifted for them.
+NO_LIMITS = {
+    "conversations_per_address_per_minute": 100_000,
+    "messages_per_address_per_minute": 100_000,
+}
+
+
 class GatewayRig:
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, **overrides: object) -> None:
         self.rasa = FakeRasa()
         self.records = FakeRecords()
         self.rasa_server = ServerThread(self.rasa.app(), free_port(18300, 18340))
@@ -101,6 +109,7 @@ class GatewayRig:
             sse_keepalive_seconds=1.0,
             voice_engine="espeak",
             gateway_database_url=database_url(tmp),
+            **{**NO_LIMITS, **overrides},
         )
         self.gateway = ServerThread(create_app(self.settings), free_port(18360, 18399))
         self.gateway.start()

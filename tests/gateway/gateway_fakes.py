@@ -16,7 +16,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 
 def free_port(start: int, end: int) -> int:
@@ -45,7 +45,12 @@ class ServerThread:
 
     def start(self) -> None:
         config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            proxy_headers=False,  # as in production: the gateway's TRUSTED_PROXIES decides
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
@@ -118,7 +123,19 @@ class FakeRasa:
                 ]
             return [{"text": "C'est bon."}]
         if message.startswith("/secret_failed"):
+            failure = json.loads(message.removeprefix("/secret_failed"))
+            if failure["secret_error"] == "code_invalid":  # Rasa asks a wrong code again
+                request = {"purpose": failure["secret_purpose"], "activation_id": "act1"}
+                return [
+                    {"text": "Ce code ne marche pas."},
+                    {"text": "Écrivez le code de nouveau."},
+                    {"custom": {"secret_input": request}},
+                ]
             return [{"text": "Ce code ne marche pas."}]
+        if message == "stop":
+            return [{"text": "D'accord, j'arrête."}]
+        if message in ("je me déconnecte", "déconnexion"):
+            return [{"text": "Vous êtes déconnecté."}, {"custom": {"logout": True}}]
         if message == "lis-moi":
             return [{"text": "Je lis les messages à voix haute."}, {"custom": {"voice": True}}]
         if message == "humain":
@@ -169,6 +186,9 @@ class FakeRasa:
         return app
 
 
+ERROR_STATUS = {"wrong_credentials": 401, "too_many_attempts": 429, "code_expired": 410}
+
+
 def _error(status: int, code: str) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": "Phrase."}}, status_code=status)
 
@@ -179,10 +199,15 @@ class FakeRecords:
 
     calls: list[tuple[str, dict[str, Any], str]] = field(default_factory=list)
     failing: bool = False
+    # Every secret route answers this error code (status from ERROR_STATUS) when set.
+    fail_with: str | None = None
+    client_addresses: list[tuple[str, str | None]] = field(default_factory=list)
 
     def reset(self) -> None:
         self.calls.clear()
         self.failing = False
+        self.fail_with = None
+        self.client_addresses.clear()
 
     def app(self) -> FastAPI:
         app = FastAPI()
@@ -192,6 +217,13 @@ class FakeRecords:
             if self.failing:
                 return JSONResponse({"detail": "boom"}, status_code=503)
             body = await request.body()
+            self.client_addresses.append(
+                (request.url.path, request.headers.get("x-client-address"))
+            )
+            secret_route = request.url.path.startswith(("/activations/", "/auth/login"))
+            if self.fail_with and secret_route:
+                self.calls.append((request.url.path, json.loads(body or b"{}"), ""))
+                return _error(ERROR_STATUS.get(self.fail_with, 400), self.fail_with)
             self.calls.append(
                 (
                     request.url.path,
@@ -253,6 +285,16 @@ class FakeRecords:
                 },
                 status_code=201,
             )
+
+        @app.post("/auth/logout")
+        async def logout(request: Request) -> Response:
+            if not request.headers.get("authorization", "").startswith("Bearer tok-"):
+                return _error(401, "unauthenticated")
+            return Response(status_code=204)
+
+        @app.delete("/assistant/links/{conversation_id}")
+        async def unlink(conversation_id: str) -> Response:
+            return Response(status_code=204)
 
         return app
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import string
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from bot.secret_guard import is_way_out
 
 HOSTILE = [
     "",
@@ -31,9 +34,12 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3000)
 
 def check(rig, cid: str, body: object) -> None:
     response = rig.client.post(f"/api/conversations/{cid}/messages", json=body)
-    assert response.status_code in (200, 422), (response.status_code, response.text[:200])
+    # A body over the limit is refused while it streams in, before any parsing.
+    too_big = len(json.dumps(body).encode()) > rig.settings.max_body_bytes
+    allowed = (413,) if too_big else (200, 422)
+    assert response.status_code in allowed, (response.status_code, response.text[:200])
     data = response.json()
-    if response.status_code == 422:
+    if response.status_code != 200:
         assert set(data["error"]) == {"code", "message"}
 
 
@@ -76,8 +82,12 @@ def test_random_messages_never_crash(rig, text: str, payload: str | None) -> Non
 )
 @given(secret=st.text(string.printable + "éà🙂", max_size=300))
 def test_random_secrets_never_reach_rasa(rig, secret: str) -> None:
-    cid = rig.new_conversation()
-    rig.say(cid, "code")
-    check(rig, cid, {"text": secret})
-    for message in rig.rasa.messages_for(cid)[1:]:
-        assert message.startswith(("/secret_ok", "/secret_failed")), message
+    # At a code question, only text without a digit (it cannot be a code) goes on to Rasa;
+    # at a password question, only a way out such as "stop" or "aide".
+    for ask, kind in (("code", "code"), ("connexion", "password")):
+        cid = rig.new_conversation()
+        rig.say(cid, ask)
+        check(rig, cid, {"text": secret})
+        for message in rig.rasa.messages_for(cid)[1:]:
+            if not message.startswith(("/secret_ok", "/secret_failed")):
+                assert is_way_out(secret, kind), (secret, message)

@@ -8,8 +8,9 @@ import unicodedata
 from collections import Counter
 
 import pytest
-from conftest import HELDOUT, ROOT
 from rasa.shared.nlu.training_data.loading import load_data
+
+from conftest import HELDOUT, ROOT
 
 MIN_EXAMPLES = 25
 GATEWAY_ONLY = {"secret_ok", "secret_failed"}

@@ -6,6 +6,7 @@ purpose, so this is a regression check, not a generalisation measure (see test_h
 from __future__ import annotations
 
 import pytest
+
 from conftest import Parser
 
 REPORTED = [

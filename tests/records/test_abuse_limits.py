@@ -83,7 +83,6 @@ def test_client_address_header_is_ignored_without_the_service_token(client):
 
 def test_forwarded_for_is_believed_only_from_a_trusted_proxy(database, db):
     from conftest import make_settings
-
     from records.main import create_app
 
     app = create_app(make_settings(trusted_proxies="10.0.0.0/8"))

@@ -137,9 +137,9 @@ def test_sends_to_one_person_are_capped_across_activations_and_logins(client):
 
 
 def test_sends_to_one_destination_are_capped(database, db):
-    from conftest import make_settings
     from fastapi.testclient import TestClient
 
+    from conftest import make_settings
     from records.main import create_app
 
     app = create_app(make_settings(code_sends_per_person=100, code_sends_per_destination=3))

@@ -13,11 +13,11 @@ from urllib.parse import parse_qs
 
 import pytest
 from aiosmtpd.controller import Controller
-from conftest import make_settings
 from fastapi.testclient import TestClient
 from records_helpers import last_code, person, start
 from sqlalchemy import select
 
+from conftest import make_settings
 from records.models import OutboxMessage
 from records.services import outbox
 from records.services.sender import HttpSmsSender, LogSender, NetworkSender, SmtpSender

@@ -157,6 +157,10 @@ class Stack:
                 # The gateway tries queued messages again every second in tests.
                 "RETRY_INTERVAL_SECONDS": "1",
                 "VOICE_ENGINE": "espeak",
+                # Every test talks from 127.0.0.1: the per-address limits are lifted here
+                # (tests/gateway/test_limits.py tests them).
+                "CONVERSATIONS_PER_ADDRESS_PER_MINUTE": "100000",
+                "MESSAGES_PER_ADDRESS_PER_MINUTE": "100000",
             }
         )
         env.pop("REDIS_URL", None)
@@ -180,7 +184,7 @@ class Stack:
         if name == "rasa":
             return [str(REPO / "scripts" / "rasa-run.sh")], REPO
         if name == "gateway":
-            uvicorn = [str(venv / "uvicorn"), "bot.main:app"]
+            uvicorn = [str(venv / "uvicorn"), "bot.main:app", "--no-proxy-headers"]
             return [*uvicorn, "--host", "127.0.0.1", "--port", port], REPO
         raise StackError(f"unknown component {name}")
 
