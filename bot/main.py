@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot import errors, logs, pages
-from bot.channels import internal, web
+from bot.channels import internal, sms, telegram, web
+from bot.channels.channel_state import ChannelState
 from bot.chat import ChatService, cancel
 from bot.conversations import Broker, ConversationStore
 from bot.rasa_client import RasaClient
@@ -36,6 +37,32 @@ def load_voice(settings: Settings) -> Any | None:
     except Exception:
         log.exception("the voice engine failed to start: audio is unavailable")
         return None
+
+
+def start_channels(settings: Settings, service: ChatService, voice: Any) -> dict[str, Any]:
+    """The Telegram and SMS adapters that are configured; the others are said off once."""
+    channels: dict[str, Any] = {}
+    if not settings.telegram_bot_token:
+        log.info("telegram channel off: TELEGRAM_BOT_TOKEN is not set")
+    if not settings.sms_configured:
+        log.info(
+            "sms channel off: SMS_API_URL, SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM and "
+            "SMS_PUBLIC_URL are not all set"
+        )
+    if not settings.telegram_bot_token and not settings.sms_configured:
+        return channels
+    state = ChannelState.from_url(channel_state_url(settings))
+    if settings.telegram_bot_token:
+        channels["telegram"] = telegram.TelegramChannel(settings, service, state, voice)
+    if settings.sms_configured:
+        channels["sms"] = sms.SmsChannel(settings, service, state)
+    for channel in channels.values():
+        service.register_channel(channel)
+    return channels
+
+
+def channel_state_url(settings: Settings) -> str:
+    return f"sqlite:///{settings.data_dir / 'gateway-channels.db'}"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -61,11 +88,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.chat = service
         app.state.voice = load_voice(settings)
+        app.state.channels = start_channels(settings, service, app.state.voice)
+        for channel in app.state.channels.values():
+            await channel.start()
         retry = asyncio.create_task(service.retry_loop())
         try:
             yield
         finally:
             await cancel(retry)
+            for channel in app.state.channels.values():
+                await channel.stop()
             await service.close()
             await rasa.close()
             await secret_router.close()
@@ -91,6 +123,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(web.router)
     app.include_router(internal.router)
+    app.state.channels = {}
+    if settings.telegram_bot_token:
+        app.include_router(telegram.router)
+    if settings.sms_configured:
+        app.include_router(sms.router)
 
     widget_dir = settings.widget_dir
 

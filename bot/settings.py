@@ -42,6 +42,21 @@ class Settings(BaseSettings):
     voice_cache_dir: Path | None = None
     widget_dir: Path = PROJECT_ROOT / "web_widget"
 
+    # Telegram channel (bot/channels/telegram.py): off without a token.
+    telegram_bot_token: str | None = None
+    # Webhook mode when set (production): Telegram sends it in X-Telegram-Bot-Api-Secret-Token.
+    telegram_webhook_secret: str | None = None
+    # Public URL of POST /telegram/webhook, given to setWebhook at start-up.
+    telegram_webhook_url: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    # SMS channel (bot/channels/sms.py): the same provider settings as records' SMS sender.
+    sms_api_url: str | None = None
+    sms_account_sid: str | None = None
+    sms_auth_token: str | None = None
+    sms_from: str | None = None
+    # Public URL of POST /sms/webhook as the provider calls it (the signature covers it).
+    sms_public_url: str | None = None
+
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
         if self.environment == "production":
@@ -49,11 +64,29 @@ class Settings(BaseSettings):
                 raise ValueError("RECORDS_SERVICE_TOKEN is required in production")
             if self.gateway_internal_token == DEV_INTERNAL_TOKEN:
                 raise ValueError("GATEWAY_INTERNAL_TOKEN is required in production")
+            if self.telegram_bot_token and not (
+                self.telegram_webhook_secret and self.telegram_webhook_url
+            ):
+                raise ValueError(
+                    "TELEGRAM_WEBHOOK_SECRET and TELEGRAM_WEBHOOK_URL are required in production"
+                )
         return self
 
     @property
     def gateway_db_path(self) -> Path:
         return self.data_dir / "gateway.db"
+
+    @property
+    def sms_configured(self) -> bool:
+        return all(
+            (
+                self.sms_api_url,
+                self.sms_account_sid,
+                self.sms_auth_token,
+                self.sms_from,
+                self.sms_public_url,
+            )
+        )
 
     @property
     def audio_cache_dir(self) -> Path:
