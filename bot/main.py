@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,9 +15,11 @@ from fastapi.staticfiles import StaticFiles
 
 from bot import errors, logs, pages
 from bot.channels import internal, sms, telegram, web
+from bot.channels.base import OutboundChannel
 from bot.channels.channel_state import ChannelState
 from bot.chat import ChatService, cancel
 from bot.conversations import Broker, ConversationStore
+from bot.crypto import DataKey
 from bot.rasa_client import RasaClient
 from bot.secrets import SecretRouter
 from bot.settings import Settings, get_settings
@@ -51,7 +53,7 @@ def start_channels(settings: Settings, service: ChatService, voice: Any) -> dict
         )
     if not settings.telegram_bot_token and not settings.sms_configured:
         return channels
-    state = ChannelState.from_url(channel_state_url(settings))
+    state = ChannelState.from_url(settings.channels_db_url)
     if settings.telegram_bot_token:
         channels["telegram"] = telegram.TelegramChannel(settings, service, state, voice)
     if settings.sms_configured:
@@ -61,18 +63,18 @@ def start_channels(settings: Settings, service: ChatService, voice: Any) -> dict
     return channels
 
 
-def channel_state_url(settings: Settings) -> str:
-    return f"sqlite:///{settings.data_dir / 'gateway-channels.db'}"
-
-
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, channels: Sequence[OutboundChannel] = ()
+) -> FastAPI:
+    """The gateway app; `channels` are registered beside the configured ones (tests)."""
     settings = settings or get_settings()
     logs.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        store = ConversationStore(settings.gateway_db_path)
+        key = DataKey.load(settings.gateway_data_key, settings.data_dir)
+        store = ConversationStore(settings.gateway_db_path, key)
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
         secret_router = SecretRouter(
             settings.records_url, settings.records_service_token, settings.records_timeout_seconds
@@ -85,16 +87,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.actions_url,
             settings.retry_interval_seconds,
             settings.uncertain_grace_seconds,
+            settings.outbound_poll_seconds,
+            settings.outbound_retry_seconds,
         )
+        for channel in channels:
+            service.register_channel(channel)
         app.state.chat = service
         app.state.voice = load_voice(settings)
         app.state.channels = start_channels(settings, service, app.state.voice)
         for channel in app.state.channels.values():
             await channel.start()
         retry = asyncio.create_task(service.retry_loop())
+        delivery = asyncio.create_task(service.delivery.run())
         try:
             yield
         finally:
+            await cancel(delivery)
             await cancel(retry)
             for channel in app.state.channels.values():
                 await channel.stop()

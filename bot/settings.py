@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # Credential of the internal routes (agent messages, reminders pushed to a conversation).
     gateway_internal_token: str = DEV_INTERNAL_TOKEN
     redis_url: str | None = None
+    # 32 bytes in base64: encrypts external ids and session tokens at rest (bot/crypto.py).
+    gateway_data_key: str | None = None
 
     # Rasa must answer within 2.5 s so the failure message reaches the user within 3 s (SPEC §4.4).
     rasa_timeout_seconds: float = 2.5
@@ -36,6 +38,10 @@ class Settings(BaseSettings):
     uncertain_grace_seconds: float = 10.0
     # Seconds between two keep-alive comments on a server-sent events stream.
     sse_keepalive_seconds: float = 15.0
+    # Delivery to non-web channels: poll for batches written elsewhere; first retry delay
+    # after a failed delivery (doubled at each failure, at most 5 minutes).
+    outbound_poll_seconds: float = 2.0
+    outbound_retry_seconds: float = 1.0
 
     max_message_chars: int = 2000
     voice_engine: str = "auto"
@@ -56,6 +62,8 @@ class Settings(BaseSettings):
     sms_from: str | None = None
     # Public URL of POST /sms/webhook as the provider calls it (the signature covers it).
     sms_public_url: str | None = None
+    # Replays seen, Telegram button keys, SMS choices and STOP (PostgreSQL when scaled out).
+    channels_database_url: str | None = None
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
@@ -70,11 +78,17 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "TELEGRAM_WEBHOOK_SECRET and TELEGRAM_WEBHOOK_URL are required in production"
                 )
+            if not self.gateway_data_key:
+                raise ValueError("GATEWAY_DATA_KEY is required in production")
         return self
 
     @property
     def gateway_db_path(self) -> Path:
         return self.data_dir / "gateway.db"
+
+    @property
+    def channels_db_url(self) -> str:
+        return self.channels_database_url or f"sqlite:///{self.data_dir / 'gateway-channels.db'}"
 
     @property
     def sms_configured(self) -> bool:
