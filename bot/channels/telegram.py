@@ -65,6 +65,9 @@ SYMBOLS = {
 # The commands of the menu and what each one says to the assistant.
 COMMANDS = {"start": "bonjour", "aide": "aide", "stop": "stop"}
 PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+# Below WARNING these libraries log request URLs (the bot token is in them) and the
+# parameters of each call (the chat id, the text).
+QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "telegram.ext")
 
 
 async def resolved(value: Any) -> Any:
@@ -113,6 +116,8 @@ class TelegramChannel:
         self.chat = chat
         self.state = state
         self.voice = voice
+        for name in QUIET_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
         self.webhook_secret = settings.telegram_webhook_secret
         api = settings.telegram_api_url.rstrip("/")
         builder = (

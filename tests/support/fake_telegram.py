@@ -30,7 +30,7 @@ class FakeTelegram:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.files: list[bytes] = []
         self.updates: list[dict[str, Any]] = []
-        self.failures: dict[str, list[dict[str, Any]]] = {}
+        self.failures: dict[str, list[dict[str, Any] | None]] = {}
         self._ids = itertools.count(5000)
         self._update_ids = itertools.count(900000)
         self._lock = threading.Lock()
@@ -38,12 +38,13 @@ class FakeTelegram:
     # What a test sets up -------------------------------------------------------------------
 
     def fail(self, method: str, code: int, description: str, retry_after: int | None = None,
-             times: int = 1) -> None:  # fmt: skip
+             times: int = 1, after: int = 0) -> None:  # fmt: skip
+        """The next `times` calls of `method` fail, once `after` calls went through."""
         error: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
         if retry_after is not None:
             error["parameters"] = {"retry_after": retry_after}
         with self._lock:
-            self.failures.setdefault(method, []).extend([error] * times)
+            self.failures.setdefault(method, []).extend([None] * after + [error] * times)
 
     def reset(self) -> None:
         with self._lock:
@@ -80,7 +81,8 @@ class FakeTelegram:
             },
             "document": {"file_id": "d1", "file_unique_id": "d1", "file_name": "a.pdf"},
         }[kind]  # fmt: skip
-        return {"update_id": next(self._update_ids), "message": self.message(chat_id, **{kind: media})}
+        message = self.message(chat_id, **{kind: media})
+        return {"update_id": next(self._update_ids), "message": message}
 
     def press_update(self, chat_id: int, data: str, message_id: int) -> dict[str, Any]:
         shown = self.message(chat_id, "…")
@@ -160,7 +162,8 @@ class FakeTelegram:
 
     async def _handle(self, request: Request) -> JSONResponse:
         if request.path_params["token"] != self.token:
-            return JSONResponse({"ok": False, "error_code": 401, "description": "Unauthorized"}, 401)
+            refused = {"ok": False, "error_code": 401, "description": "Unauthorized"}
+            return JSONResponse(refused, 401)
         method = request.path_params["method"]
         params = await self._params(request)
         with self._lock:
