@@ -256,8 +256,7 @@ def test_keywords_numbers_and_segments() -> None:
     assert segments("a" * 160) == ("gsm7", 1) and segments("a" * 161) == ("gsm7", 2)
     assert segments("ê" * 70) == ("ucs2", 1) and segments("ê" * 71) == ("ucs2", 2)
     assert segments("€" * 80) == ("gsm7", 1) and segments("€" * 81) == ("gsm7", 2)
-    body, choices = render_sms(
-        [{"from": "bot", "text": "Êtes-vous prêt ?", "buttons": [{"title": "Oui", "payload": "/a"}]}]
-    )
+    question = {"from": "bot", "text": "Êtes-vous prêt ?"}
+    body, choices = render_sms([{**question, "buttons": [{"title": "Oui", "payload": "/a"}]}])
     assert body == "Etes-vous pret ?\nRépondez 1 pour : Oui" and segments(body)[0] == "gsm7"
     assert choices == [{"title": "Oui", "payload": "/a"}]
