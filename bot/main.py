@@ -106,6 +106,8 @@ def create_app(
             await cancel(retry)
             for channel in app.state.channels.values():
                 await channel.stop()
+            for channel in app.state.channels.values():
+                channel.state.close()  # one state shared by the channels: closing twice is safe
             await service.close()
             await rasa.close()
             await secret_router.close()

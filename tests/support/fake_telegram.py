@@ -174,7 +174,10 @@ class FakeTelegram:
             return JSONResponse(failure, status_code=failure["error_code"])
         if method == "getUpdates":
             return JSONResponse({"ok": True, "result": await self._updates(params)})
-        return JSONResponse({"ok": True, "result": self._result(method, params)})
+        result = self._result(method, params)
+        if isinstance(result, dict) and "message_id" in result:
+            params["sent_message_id"] = result["message_id"]  # what a press refers to
+        return JSONResponse({"ok": True, "result": result})
 
     async def _updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
