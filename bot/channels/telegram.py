@@ -313,7 +313,7 @@ class TelegramChannel:
                     continue
                 await self._send_message(chat_id, conversation.id, message)
                 if voice_on and message.get("text"):
-                    await self._send_voice(chat_id, message)
+                    await self._send_voice(chat_id, conversation.id, message)
         except Forbidden:
             log.warning("telegram: the person blocked the bot; the batch is dropped")
         except BadRequest as exc:
@@ -325,7 +325,7 @@ class TelegramChannel:
         parts = split_text(render_text(message))
         buttons = message.get("buttons") or []
         for index, part in enumerate(parts):
-            tag = f"{message['id']}:{index}"
+            tag = f"{conversation_id}:{message['id']}:{index}"
             if self.state.done("telegram-sent", tag):
                 continue
             markup = None
@@ -340,8 +340,8 @@ class TelegramChannel:
             await self.app.bot.send_message(chat_id, part, reply_markup=markup)
             self.state.first_time("telegram-sent", tag)
 
-    async def _send_voice(self, chat_id: int, message: dict) -> None:
-        tag = f"{message['id']}:voice"
+    async def _send_voice(self, chat_id: int, conversation_id: str, message: dict) -> None:
+        tag = f"{conversation_id}:{message['id']}:voice"
         if self.voice is None or self.state.done("telegram-sent", tag):
             return
         try:
