@@ -12,6 +12,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -177,7 +178,7 @@ def test_telegram_activation_then_a_booking_by_buttons(live: Channels) -> None:
     assert refused.get("text") == messages.text("telegram_choice_expired")
 
 
-def test_telegram_voice_notes_are_ogg_opus(live: Channels) -> None:
+def test_telegram_voice_notes_are_ogg_opus(live: Channels, tmp_path: Path) -> None:
     chat = live.telegram_chat()
     chat.say("/voix")
     assert chat.text() == messages.text("telegram_voice_on")
@@ -186,10 +187,10 @@ def test_telegram_voice_notes_are_ogg_opus(live: Channels) -> None:
     voices = live.telegram.wait_for(
         lambda: live.telegram.sent("sendVoice", chat.chat_id)[before:], 60, "a voice note"
     )
-    audio = live.telegram.files[voices[0]["voice"]["file_index"]]
+    note = tmp_path / "note.ogg"
+    note.write_bytes(live.telegram.files[voices[0]["voice"]["file_index"]])
     probe = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", "-"],
-        input=audio,
+        ["ffprobe", "-v", "error", "-show_streams", "-show_format", "-of", "json", str(note)],
         capture_output=True,
         check=True,
     )
