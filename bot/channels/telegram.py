@@ -169,8 +169,11 @@ class TelegramChannel:
                 log.info("telegram channel on (%s)", "polling" if self.polling else "webhook")
                 return
             except TelegramError as exc:
-                log.warning("telegram unreachable at start-up (%s): trying again", type(exc))
+                name = type(exc).__name__
+                log.warning("telegram unreachable at start-up (%s): trying again", name)
                 with contextlib.suppress(TelegramError, RuntimeError):
+                    if self.app.running:
+                        await self.app.stop()
                     await self.app.shutdown()
                 await asyncio.sleep(START_RETRY_SECONDS)
 
@@ -259,7 +262,8 @@ class TelegramChannel:
         try:
             deleted = await message.delete()
         except TelegramError as exc:
-            log.warning("telegram: a secret message could not be deleted (%s)", type(exc))
+            name = type(exc).__name__
+            log.warning("telegram: a secret message could not be deleted (%s)", name)
             deleted = False
         if not deleted:
             await self._reply(message.chat_id, messages.text("telegram_delete_failed"))
@@ -286,7 +290,7 @@ class TelegramChannel:
         try:
             await query.edit_message_reply_markup(reply_markup=None)
         except TelegramError as exc:  # the keys are spent anyway: a second press does nothing
-            log.info("telegram: keyboard not removed (%s)", type(exc))
+            log.info("telegram: keyboard not removed (%s)", type(exc).__name__)
         await self.chat.user_message(conversation.id, choice["title"], choice["payload"])
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -297,7 +301,7 @@ class TelegramChannel:
         try:
             await self.app.bot.send_message(chat_id, text)
         except TelegramError as exc:
-            log.warning("telegram: a short answer was not sent (%s)", type(exc))
+            log.warning("telegram: a short answer was not sent (%s)", type(exc).__name__)
 
     # Outbound ------------------------------------------------------------------------------
 

@@ -28,8 +28,11 @@ SECRET = "test-webhook-secret"
 
 
 class TelegramRig:
-    def __init__(self, tmp: Path, webhook: bool = True) -> None:
-        self.rasa, self.records, self.telegram = FakeRasa(), FakeRecords(), FakeTelegram()
+    def __init__(
+        self, tmp: Path, webhook: bool = True, telegram: FakeTelegram | None = None
+    ) -> None:
+        self.rasa, self.records = FakeRasa(), FakeRecords()
+        self.telegram = telegram or FakeTelegram()
         self.servers = [
             ServerThread(self.rasa.app(), free_port(18260, 18270)).start(),
             ServerThread(self.records.app(), free_port(18270, 18280)).start(),
@@ -321,5 +324,26 @@ def test_polling_in_development(tmp_path: Path) -> None:
         assert "Bonjour !" in texts[0]
         assert rig.telegram.sent("getUpdates")
         assert rig.client.post("/telegram/webhook", json={}).status_code in (403, 503)
+    finally:
+        rig.close()
+
+
+def test_telegram_down_at_start_up_is_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.channels.telegram as telegram_module
+
+    monkeypatch.setattr(telegram_module, "START_RETRY_SECONDS", 0.2)
+    telegram = FakeTelegram()
+    telegram.fail("setWebhook", 502, "Bad Gateway")
+    rig = TelegramRig(tmp_path, telegram=telegram)
+    try:
+        assert rig.client.get("/health").status_code == 200  # the gateway did not wait
+        telegram.wait_for(lambda: len(telegram.sent("setWebhook")) >= 2, 10, "a second setWebhook")
+        chat = new_chat()
+        rig.telegram.wait_for(
+            lambda: rig.post(rig.telegram.text_update(chat, "bonjour")).status_code == 200, 10
+        )
+        assert "Bonjour !" in rig.telegram.wait_texts(chat, 1)[0]
     finally:
         rig.close()
