@@ -16,8 +16,9 @@ from redis.asyncio import Redis
 
 from bot import errors, logs, pages
 from bot.body_limit import BodyLimit
-from bot.channels import internal, web
+from bot.channels import internal, sms, telegram, web
 from bot.channels.base import OutboundChannel
+from bot.channels.channel_state import ChannelState
 from bot.chat import ChatService, cancel
 from bot.conversations import ConversationStore
 from bot.crypto import DataKey
@@ -44,6 +45,28 @@ def load_voice(settings: Settings) -> Any | None:
     except Exception:
         log.exception("the voice engine failed to start: audio is unavailable")
         return None
+
+
+def start_channels(settings: Settings, service: ChatService, voice: Any) -> dict[str, Any]:
+    """The Telegram and SMS adapters that are configured; the others are said off once."""
+    channels: dict[str, Any] = {}
+    if not settings.telegram_bot_token:
+        log.info("telegram channel off: TELEGRAM_BOT_TOKEN is not set")
+    if not settings.sms_configured:
+        log.info(
+            "sms channel off: SMS_API_URL, SMS_ACCOUNT_SID, SMS_AUTH_TOKEN, SMS_FROM and "
+            "SMS_PUBLIC_URL are not all set"
+        )
+    if not settings.telegram_bot_token and not settings.sms_configured:
+        return channels
+    state = ChannelState.from_url(settings.channels_db_url)
+    if settings.telegram_bot_token:
+        channels["telegram"] = telegram.TelegramChannel(settings, service, state, voice)
+    if settings.sms_configured:
+        channels["sms"] = sms.SmsChannel(settings, service, state)
+    for channel in channels.values():
+        service.register_channel(channel)
+    return channels
 
 
 def create_app(
@@ -87,6 +110,9 @@ def create_app(
             service.register_channel(channel)
         app.state.chat = service
         app.state.voice = load_voice(settings)
+        app.state.channels = start_channels(settings, service, app.state.voice)
+        for channel in app.state.channels.values():
+            await channel.start()
         retry = asyncio.create_task(service.retry_loop())
         delivery = asyncio.create_task(service.delivery.run())
         purge = asyncio.create_task(
@@ -100,6 +126,10 @@ def create_app(
             await cancel(purge)
             await cancel(delivery)
             await cancel(retry)
+            for channel in app.state.channels.values():
+                await channel.stop()
+            for channel in app.state.channels.values():
+                channel.state.close()  # one state shared by the channels: closing twice is safe
             await service.close()
             await rasa.close()
             await secret_router.close()
@@ -132,6 +162,11 @@ def create_app(
     app.add_middleware(SecurityHeaders, embed_origins=settings.widget_embed_origin_list)
     app.include_router(web.router)
     app.include_router(internal.router)
+    app.state.channels = {}
+    if settings.telegram_bot_token:
+        app.include_router(telegram.router)
+    if settings.sms_configured:
+        app.include_router(sms.router)
 
     widget_dir = settings.widget_dir
 

@@ -65,6 +65,54 @@ MESSAGES: dict[str, str] = {
     "too_many_requests": (
         "Vous avez envoyé beaucoup de messages.\nAttendez une minute, puis essayez de nouveau."
     ),
+    # Telegram channel (bot/channels/telegram.py). Command menu: one short line each.
+    "telegram_command_start": "Commencer la conversation",
+    "telegram_command_aide": "Avoir de l'aide",
+    "telegram_command_stop": "Arrêter la question en cours",
+    "telegram_command_voix": "Écouter les réponses ou couper le son",
+    "telegram_voice_on": "Vous allez entendre les réponses.\nPour couper le son, envoyez /voix.",
+    "telegram_voice_off": (
+        "Vous n'allez plus entendre les réponses.\nPour les écouter, envoyez /voix."
+    ),
+    # Added under a question that asks for a code or a password.
+    "telegram_secret_notice": "Après lecture, nous effaçons votre message de cette conversation.",
+    "telegram_delete_failed": (
+        "Nous n'avons pas pu effacer votre message.\n"
+        "Effacez-le vous-même, s'il vous plaît.\n"
+        "Appuyez longtemps sur le message, puis choisissez Supprimer."
+    ),
+    "telegram_unsupported": (
+        "Je lis seulement les messages écrits.\n"
+        "Je ne peux pas écouter les messages vocaux, ni lire les photos et les fichiers.\n"
+        "Écrivez votre message, s'il vous plaît."
+    ),
+    "telegram_choice_expired": "Ce choix ne marche plus.\nÉcrivez votre réponse, s'il vous plaît.",
+    # Text beside a pictogram in a chat without pictures (same words as the widget's).
+    "picto_calendar": "Calendrier",
+    "picto_document": "Document",
+    "picto_lock": "Cadenas",
+    "picto_phone": "Téléphone",
+    "picto_help": "Aide",
+    "picto_doctor": "Médecin",
+    "picto_child": "Enfant",
+    "picto_emergency": "Urgence",
+    "picto_message": "Message",
+    "picto_voice": "Voix",
+    "picto_check": "C'est bon",
+    "picto_warning": "Attention",
+    # SMS channel (bot/channels/sms.py): the buttons become numbered lines.
+    "sms_choice": "Répondez {number} pour : {title}",
+    # falc: allow acronym — START and STOP are the SMS keywords people must type as they are
+    "sms_stopped": (
+        "Vous ne recevrez plus de messages de l'assistant.\nPour recommencer, envoyez START."
+    ),
+    "sms_started": "Vous recevez de nouveau les messages de l'assistant.\nÉcrivez votre question.",
+    # falc: allow acronym — STOP is the SMS keyword people must type as it is
+    "sms_help": (
+        "Écrivez votre question en quelques mots.\n"
+        "Pour arrêter les messages, envoyez STOP.\n"
+        "Pour parler à une personne, appelez le 3422 : c'est gratuit."
+    ),
 }
 
 

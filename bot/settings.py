@@ -101,6 +101,23 @@ class Settings(BaseSettings):
             raise ValueError(NO_ENVIRONMENT)
         return data
 
+    # Telegram channel (bot/channels/telegram.py): off without a token.
+    telegram_bot_token: str | None = None
+    # Webhook mode when set (production): Telegram sends it in X-Telegram-Bot-Api-Secret-Token.
+    telegram_webhook_secret: str | None = None
+    # Public URL of POST /telegram/webhook, given to setWebhook at start-up.
+    telegram_webhook_url: str | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    # SMS channel (bot/channels/sms.py): the same provider settings as records' SMS sender.
+    sms_api_url: str | None = None
+    sms_account_sid: str | None = None
+    sms_auth_token: str | None = None
+    sms_from: str | None = None
+    # Public URL of POST /sms/webhook as the provider calls it (the signature covers it).
+    sms_public_url: str | None = None
+    # Replays seen, Telegram button keys, SMS choices and STOP (PostgreSQL when scaled out).
+    channels_database_url: str | None = None
+
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
         if self.environment == "production":
@@ -118,6 +135,12 @@ class Settings(BaseSettings):
                 raise ValueError(
                     "RASA_TOKEN is required in production: the --auth-token Rasa was started with"
                 )
+            if self.telegram_bot_token and not (
+                self.telegram_webhook_secret and self.telegram_webhook_url
+            ):
+                raise ValueError(
+                    "TELEGRAM_WEBHOOK_SECRET and TELEGRAM_WEBHOOK_URL are required in production"
+                )
             if not self.gateway_data_key:
                 raise ValueError(
                     "GATEWAY_DATA_KEY is required in production: 32 random bytes in base64"
@@ -133,6 +156,22 @@ class Settings(BaseSettings):
     @property
     def gateway_db_url(self) -> str:
         return self.gateway_database_url or f"sqlite:///{self.gateway_db_path}"
+
+    @property
+    def channels_db_url(self) -> str:
+        return self.channels_database_url or f"sqlite:///{self.data_dir / 'gateway-channels.db'}"
+
+    @property
+    def sms_configured(self) -> bool:
+        return all(
+            (
+                self.sms_api_url,
+                self.sms_account_sid,
+                self.sms_auth_token,
+                self.sms_from,
+                self.sms_public_url,
+            )
+        )
 
     @property
     def audio_cache_dir(self) -> Path:
