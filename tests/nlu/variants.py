@@ -15,6 +15,9 @@ from pathlib import Path
 
 import yaml
 
+sys.path.insert(0, str(Path(__file__).parent))
+import near_duplicates  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = sorted(
     p
@@ -22,7 +25,7 @@ SOURCES = sorted(
     if p.name not in {"variants.yml", "synonyms.yml", "secrets.yml"}
 )
 TARGET = ROOT / "data" / "nlu" / "variants.yml"
-HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+HELDOUTS = [ROOT / "tests" / "nlu" / name for name in ("heldout.yml", "heldout_realistic.yml")]
 
 # What people type in SMS or chat (and what voice dictation drops), most specific first.
 SMS = [
@@ -111,10 +114,15 @@ def build() -> str:
         'version: "3.1"',
         "nlu:",
     ]
-    # Held-out sentences are never generated: they must stay unseen by the model.
+    # Held-out sentences (and near copies of them) are never generated: they must stay
+    # unseen by the model.
     seen: set[str] = set()
-    for block in yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["nlu"]:
-        seen.update(_plain(x[2:]) for x in block["examples"].splitlines() if x.strip())
+    heldout: list[tuple[str, str]] = []
+    for path in HELDOUTS:
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            lines = [x[2:] for x in block["examples"].splitlines() if x.strip()]
+            seen.update(_plain(x) for x in lines)
+            heldout += [(x, block["intent"]) for x in lines]
     by_intent: dict[str, list[str]] = {}
     sources = []
     for path in SOURCES:
@@ -128,7 +136,11 @@ def build() -> str:
             # Long polite phrasings are rarely typed in SMS; short ones get both variants.
             for variant in (sms(line), spoken(line, i, intent) if i % 3 == 0 else ""):
                 key = _plain(variant)
-                if variant and key not in seen:
+                if (
+                    variant
+                    and key not in seen
+                    and not near_duplicates.find([(variant, intent)], heldout)
+                ):
                     seen.add(key)
                     by_intent.setdefault(intent, []).append(variant)
     for intent, lines in by_intent.items():
