@@ -7,10 +7,11 @@ import re
 import unicodedata
 from collections import Counter
 
-import near_duplicates
 import pytest
 from conftest import HELDOUT, HELDOUT_REALISTIC, ROOT
 from rasa.shared.nlu.training_data.loading import load_data
+
+from scripts import generate_variants, near_duplicates
 
 MIN_EXAMPLES = 25
 GATEWAY_ONLY = {"secret_ok", "secret_failed"}
@@ -86,10 +87,8 @@ def test_heldout_sentences_are_not_in_training(training) -> None:
 
 
 def test_generated_variants_are_up_to_date() -> None:
-    from variants import TARGET, build
-
-    assert TARGET.read_text(encoding="utf-8") == build(), (
-        "data/nlu/variants.yml is stale: run .venv-rasa/bin/python tests/nlu/variants.py"
+    assert generate_variants.TARGET.read_text(encoding="utf-8") == generate_variants.build(), (
+        "data/nlu/variants.yml is stale: run .venv-rasa/bin/python -m scripts.generate_variants"
     )
 
 

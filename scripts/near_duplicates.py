@@ -46,16 +46,24 @@ def near_duplicate(a: str, b: str) -> bool:
     )
 
 
+class HeldOut:
+    """Held-out sentences by intent, normalised once."""
+
+    def __init__(self, sentences: Iterable[tuple[str, str]]) -> None:
+        self._by_intent: dict[str, list[tuple[str, str]]] = {}
+        for text, intent in sentences:
+            self._by_intent.setdefault(intent, []).append((text, normalise(text)))
+
+    def copies_of(self, text: str, intent: str) -> list[str]:
+        """The held-out sentences of this intent that `text` nearly duplicates."""
+        t = normalise(text)
+        return [h for h, n in self._by_intent.get(intent, []) if near_duplicate(t, n)]
+
+
 def find(
     training: Iterable[tuple[str, str]], heldout: Iterable[tuple[str, str]]
 ) -> list[tuple[str, str]]:
     """Every (training text, held-out text) pair of near duplicates with the same intent;
     both arguments give (text, intent) pairs."""
-    held: dict[str, list[tuple[str, str]]] = {}
-    for text, intent in heldout:
-        held.setdefault(intent, []).append((text, normalise(text)))
-    pairs = []
-    for text, intent in training:
-        t = normalise(text)
-        pairs += [(text, h) for h, n in held.get(intent, []) if near_duplicate(t, n)]
-    return pairs
+    held = HeldOut(heldout)
+    return [(text, h) for text, intent in training for h in held.copies_of(text, intent)]
