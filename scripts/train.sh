@@ -30,4 +30,5 @@ start=$SECONDS
 .venv-rasa/bin/rasa train --fixed-model-name assistant --out "$DATA_DIR/models" \
   --domain domain.yml --data data --config config.yml
 echo "$hash" > "$STAMP"
+echo "$((SECONDS - start))" > "$DATA_DIR/models/assistant.train-seconds"
 echo "trained in $((SECONDS - start)) s"
