@@ -7,11 +7,10 @@ import re
 import unicodedata
 from collections import Counter
 
+import near_duplicates
 import pytest
 from conftest import HELDOUT, HELDOUT_REALISTIC, ROOT
 from rasa.shared.nlu.training_data.loading import load_data
-
-from scripts import generate_variants, near_duplicates
 
 MIN_EXAMPLES = 25
 GATEWAY_ONLY = {"secret_ok", "secret_failed"}
@@ -84,12 +83,6 @@ def test_heldout_sentences_are_not_in_training(training) -> None:
     copied = [m.get("text") for m in heldout.nlu_examples if _normalise(m.get("text")) in seen]
     assert not copied, f"held-out sentences copied into training: {copied}"
     assert set(heldout.intents) <= contract_intents()
-
-
-def test_generated_variants_are_up_to_date() -> None:
-    assert generate_variants.TARGET.read_text(encoding="utf-8") == generate_variants.build(), (
-        "data/nlu/variants.yml is stale: run .venv-rasa/bin/python -m scripts.generate_variants"
-    )
 
 
 @pytest.mark.parametrize("heldout_file", [HELDOUT, HELDOUT_REALISTIC], ids=lambda p: p.name)
