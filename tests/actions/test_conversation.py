@@ -6,8 +6,8 @@ from typing import Any
 
 from actions.common import ActionHelp, ActionRepeat, ActionStop, ActionTalkToHuman, ActionVoice
 from actions.formatting import format_datetime, parse_birth_date, parse_when
+from scripts import generate_rules
 from tests.actions.conftest import Conversation, responses
-from tests.rasa import generate_rules
 
 
 async def test_repeat_sends_the_last_answer_again(domain: dict[str, Any]) -> None:
@@ -99,7 +99,7 @@ def test_every_response_the_actions_use_exists(domain: dict[str, Any]) -> None:
 def test_generated_rules_are_up_to_date() -> None:
     for name, text in generate_rules.render().items():
         committed = (generate_rules.RULES / name).read_text(encoding="utf-8")
-        assert committed == text, f"run tests/rasa/generate_rules.py: {name} is out of date"
+        assert committed == text, f"run `python -m scripts.generate_rules`: {name} is out of date"
 
 
 def test_free_text_answers_never_swallow_an_interruption(domain: dict[str, Any]) -> None:

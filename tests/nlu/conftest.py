@@ -13,6 +13,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 ROOT = Path(__file__).resolve().parents[2]
 HELDOUT = Path(__file__).with_name("heldout.yml")
+HELDOUT_REALISTIC = Path(__file__).with_name("heldout_realistic.yml")
 
 
 def model_path() -> Path:

@@ -7,10 +7,11 @@ import re
 import unicodedata
 from collections import Counter
 
+import near_duplicates
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from conftest import HELDOUT, ROOT
+from conftest import HELDOUT, HELDOUT_REALISTIC, ROOT
 
 MIN_EXAMPLES = 25
 GATEWAY_ONLY = {"secret_ok", "secret_failed"}
@@ -85,9 +86,29 @@ def test_heldout_sentences_are_not_in_training(training) -> None:
     assert set(heldout.intents) <= contract_intents()
 
 
-def test_generated_variants_are_up_to_date() -> None:
-    from variants import TARGET, build
+@pytest.mark.parametrize("heldout_file", [HELDOUT, HELDOUT_REALISTIC], ids=lambda p: p.name)
+def test_no_training_example_is_a_near_duplicate_of_a_heldout_sentence(
+    training, heldout_file
+) -> None:
+    heldout = [(m.get("text"), m.get("intent")) for m in load_data(str(heldout_file)).nlu_examples]
+    train = [(m.get("text"), m.get("intent")) for m in training.nlu_examples if m.get("intent")]
+    pairs = near_duplicates.find(train, heldout)
+    listed = "\n".join(f"  {t!r} ~ held-out {h!r}" for t, h in pairs[:40])
+    assert not pairs, f"{len(pairs)} training examples near-duplicate held-out ones:\n{listed}"
 
-    assert TARGET.read_text(encoding="utf-8") == build(), (
-        "data/nlu/variants.yml is stale: run .venv-rasa/bin/python tests/nlu/variants.py"
-    )
+
+def test_realistic_heldout_set_is_large_and_covers_every_user_intent() -> None:
+    heldout = load_data(str(HELDOUT_REALISTIC))
+    counts = Counter(m.get("intent") for m in heldout.nlu_examples)
+    assert sum(counts.values()) >= 400
+    assert set(counts) == contract_intents() - GATEWAY_ONLY
+
+
+def test_near_duplicate_rule_catches_reorderings_one_word_changes_and_respellings() -> None:
+    nd = near_duplicates.near_duplicate
+    n = near_duplicates.normalise
+    assert nd(n("je veux voir mes rendez-vous"), n("mes rendez-vous je veux voir"))
+    assert nd(n("je veux voir mes rendez-vous"), n("je voudrais voir mes rendez-vous"))
+    assert nd(n("jveu voir mes rendez-vous"), n("jveux voir mes rendez-vous"))
+    assert not nd(n("couper le son"), n("mets le son"))
+    assert not nd(n("je veux voir mes rendez-vous"), n("quand est mon prochain rendez-vous"))
