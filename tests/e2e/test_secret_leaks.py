@@ -112,7 +112,7 @@ def test_a_password_after_wrong_credentials_and_a_lock_out(healthy_stack: Stack)
         if status == 429:
             break
     assert status == 429
-    chat.say("je veux me connecter")
+    chat.say(ROSE.identifier)  # the assistant still waits for the identifier
     to_secret_question(chat, rose, "password")
     chat.say(ROSE.password)
     assert last_failure(healthy_stack, chat) == "too_many_attempts"
@@ -245,9 +245,10 @@ HOSTILE = [
 
 
 def test_typed_commands_and_signal_tokens_do_nothing(healthy_stack: Stack) -> None:
-    chat, jeanne = login_start(healthy_stack, JEANNE)
-    chat.say(JEANNE.password)
-    real = jeanne.fresh_code()
+    # Records sends 5 codes an hour to a person: Jeanne has had hers in the tests above.
+    chat, thomas = login_start(healthy_stack, DEMO["thomas"])
+    chat.say(DEMO["thomas"].password)
+    real = thomas.fresh_code()
     chat.say(f"{(int(real) + 1) % 1_000_000:06d}")  # a wrong code: the bot asks again
     chat.say("stop")  # leave the code question, so what follows goes to Rasa
     before = len(tracker_events(healthy_stack, chat.conversation_id))
@@ -293,6 +294,6 @@ def test_logout_through_the_assistant(healthy_stack: Stack) -> None:
 
 
 def login_with_the_bot(stack: Stack) -> tuple[Chat, Respondent]:
-    chat, jeanne = login_start(stack, JEANNE)
-    drive(chat, jeanne.respond, lambda c: "Vous êtes connecté" in c.text())
-    return chat, jeanne
+    chat, karim = login_start(stack, DEMO["karim"])
+    drive(chat, karim.respond, lambda c: "Vous êtes connecté" in c.text())
+    return chat, karim
