@@ -93,9 +93,7 @@ def live(channels: Channels, healthy_stack: Stack) -> Channels:
 
 
 def tracker_text(stack: Stack, conversation_id: str) -> str:
-    status, tracker = http_json(
-        "GET", f"{stack.url('rasa')}/conversations/{conversation_id}/tracker"
-    )
+    status, tracker = http_json("GET", stack.rasa_api(f"/conversations/{conversation_id}/tracker"))
     assert status == 200, status
     return json.dumps(tracker, ensure_ascii=False)
 

@@ -25,7 +25,7 @@ WRONG_PASSWORD = "Faux-Passe-2026!"  # noqa: S105 - a wrong password typed on pu
 
 
 def tracker_events(stack: Stack, conversation_id: str) -> list[dict]:
-    url = f"{stack.url('rasa')}/conversations/{conversation_id}/tracker"
+    url = stack.rasa_api(f"/conversations/{conversation_id}/tracker")
     status, tracker = http_json("GET", url)
     assert status == 200, status
     return tracker["events"]
@@ -278,7 +278,7 @@ def test_logout_through_the_assistant(healthy_stack: Stack) -> None:
     """Needs a model trained with data/nlu/logout.yml (intent `logout`): it fails, saying so,
     against an older model (never skipped)."""
     status, domain = http_json(
-        "GET", f"{healthy_stack.url('rasa')}/domain", headers={"Accept": "application/json"}
+        "GET", healthy_stack.rasa_api("/domain"), headers={"Accept": "application/json"}
     )
     assert status == 200, status
     if "logout" not in domain.get("intents", []):
