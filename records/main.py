@@ -11,7 +11,7 @@ from fastapi import FastAPI
 
 from records.db import Database
 from records.errors import install_error_handlers
-from records.routers import activation, assistant, auth, dev, health, me, refusals
+from records.routers import activation, assistant, auth, dev, health, helpline, me, refusals
 from records.services import outbox
 from records.services.sender import Sender, make_sender
 from records.settings import Settings, apply_security_settings, get_settings
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, sender: Sender | None = None) -
     app.state.db = Database(settings)
     app.state.sender = sender or make_sender(settings)
     install_error_handlers(app)
-    for module in (health, activation, auth, me, refusals, assistant):
+    for module in (health, activation, auth, me, refusals, assistant, helpline):
         app.include_router(module.router)
     # The record itself (issue 3): the person's routes and the professionals' routes.
     from records.routers import record_me, record_pro
