@@ -53,6 +53,31 @@ CREATE INDEX IF NOT EXISTS queue_pending ON queue(done_at, conversation_id, id);
 
 HANDOFF_STATES = ("none", "requested", "active")
 
+# Helpline (3422) state: kept apart so it moves as one piece to the store's migrations.
+# One row per conversation that asked for a person, deleted when the agent hands back.
+# `ticket` is the console's handle: the conversation id (the widget's credential) never
+# leaves the gateway. `short_code` is read out by the person on the phone.
+HELPLINE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS helpline (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations(id),
+    ticket TEXT NOT NULL UNIQUE,
+    requested_at REAL NOT NULL,
+    short_code TEXT,
+    code_expires_at REAL,
+    agent_id TEXT,
+    agent_name TEXT,
+    taken_at REAL
+);
+CREATE INDEX IF NOT EXISTS helpline_by_code ON helpline(short_code);
+CREATE TABLE IF NOT EXISTS helpline_lookups (
+    agent_id TEXT NOT NULL,
+    at REAL NOT NULL,
+    found INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS helpline_lookups_by_agent ON helpline_lookups(agent_id, at);
+"""
+SHORT_CODE_DIGITS = 4
+
 
 @dataclass
 class Conversation:
@@ -65,6 +90,21 @@ class Conversation:
     outage_notified: bool
     linked_until: str | None
     login_challenge: str | None
+
+
+@dataclass
+class HelplineTicket:
+    conversation_id: str
+    ticket: str
+    requested_at: float
+    short_code: str | None
+    code_expires_at: float | None
+    agent_id: str | None
+    agent_name: str | None
+    taken_at: float | None
+
+    def code_live(self, now: float) -> bool:
+        return bool(self.short_code) and (self.code_expires_at or 0) > now
 
 
 @dataclass
@@ -104,6 +144,7 @@ class ConversationStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.executescript(SCHEMA)
+            self._db.executescript(HELPLINE_SCHEMA)
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(queue)")}
             if "sent_at" not in columns:  # a database made before the column existed
                 self._db.execute("ALTER TABLE queue ADD COLUMN sent_at REAL")
@@ -255,6 +296,107 @@ class ConversationStore:
     def mark_done(self, queue_id: int) -> None:
         with self._lock:
             self._db.execute("UPDATE queue SET done_at = ? WHERE id = ?", (time.time(), queue_id))
+
+    # Helpline (3422) ------------------------------------------------------------------------
+
+    def open_helpline(self, conversation_id: str, code_seconds: float) -> HelplineTicket:
+        """The person asked for a person of the 3422: a ticket and a fresh short code."""
+        now = time.time()
+        with self._lock:
+            live = {
+                row[0]
+                for row in self._db.execute(
+                    "SELECT short_code FROM helpline WHERE code_expires_at > ?", (now,)
+                )
+            }
+            code = _new_short_code(live)
+            self._db.execute(
+                "INSERT INTO helpline(conversation_id, ticket, requested_at, short_code,"
+                " code_expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(conversation_id) DO UPDATE"
+                " SET short_code = excluded.short_code, code_expires_at = excluded.code_expires_at",
+                (conversation_id, secrets.token_urlsafe(18), now, code, now + code_seconds),
+            )
+        ticket = self.helpline(conversation_id)
+        assert ticket is not None
+        return ticket
+
+    def helpline(self, conversation_id: str) -> HelplineTicket | None:
+        return self._helpline_where("conversation_id = ?", conversation_id)
+
+    def helpline_by_ticket(self, ticket: str) -> HelplineTicket | None:
+        return self._helpline_where("ticket = ?", ticket)
+
+    def helpline_by_code(self, code: str) -> HelplineTicket | None:
+        found = self._helpline_where("short_code = ?", code)
+        return found if found is not None and found.code_live(time.time()) else None
+
+    def _helpline_where(self, condition: str, value: str) -> HelplineTicket | None:
+        # condition comes from the fixed strings above, never from input.
+        with self._lock:
+            row = self._db.execute(
+                f"SELECT * FROM helpline WHERE {condition}",  # noqa: S608
+                (value,),
+            ).fetchone()
+        return HelplineTicket(**dict(row)) if row is not None else None
+
+    def helpline_queue(self) -> list[tuple[HelplineTicket, str, str | None]]:
+        """Waiting and taken conversations, oldest first: (ticket, channel, last user text)."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT h.*, c.channel AS channel, (SELECT m.body FROM messages m"
+                " WHERE m.conversation_id = h.conversation_id AND m.sender = 'user'"
+                " ORDER BY m.id DESC LIMIT 1) AS last_body FROM helpline h"
+                " JOIN conversations c ON c.id = h.conversation_id"
+                " WHERE c.handoff IN ('requested', 'active') ORDER BY h.requested_at, h.ticket"
+            ).fetchall()
+        out = []
+        for row in rows:
+            data = dict(row)
+            channel, last_body = data.pop("channel"), data.pop("last_body")
+            last_text = json.loads(last_body).get("text") if last_body else None
+            out.append((HelplineTicket(**data), channel, last_text))
+        return out
+
+    def claim_helpline(self, conversation_id: str, agent_id: str, agent_name: str) -> bool:
+        """Give the conversation to this agent unless another agent has it (atomic)."""
+        with self._lock:
+            cursor = self._db.execute(
+                "UPDATE helpline SET agent_id = ?, agent_name = ?, taken_at = ?"
+                " WHERE conversation_id = ? AND (agent_id IS NULL OR agent_id = ?)",
+                (agent_id, agent_name, time.time(), conversation_id, agent_id),
+            )
+        return cursor.rowcount == 1
+
+    def close_helpline(self, conversation_id: str) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM helpline WHERE conversation_id = ?", (conversation_id,))
+
+    def count_code_lookups(self, agent_id: str, since: float, found: bool) -> int:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM helpline_lookups WHERE agent_id = ? AND at > ? AND found = ?",
+                (agent_id, since, int(found)),
+            ).fetchone()
+        return int(row[0])
+
+    def add_code_lookup(self, agent_id: str, found: bool) -> None:
+        now = time.time()
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO helpline_lookups(agent_id, at, found) VALUES (?, ?, ?)",
+                (agent_id, now, int(found)),
+            )
+            # Only the last day matters for the limits.
+            self._db.execute("DELETE FROM helpline_lookups WHERE at < ?", (now - 86400,))
+
+
+def _new_short_code(taken: set[str]) -> str:
+    """A random code that no live ticket holds (a person must never reach someone else)."""
+    for _ in range(1000):
+        code = "".join(secrets.choice("0123456789") for _ in range(SHORT_CODE_DIGITS))
+        if code not in taken:
+            return code
+    raise RuntimeError("no free helpline code")
 
 
 @dataclass

@@ -16,6 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from bot import errors, logs, pages
 from bot.channels import internal, web
 from bot.chat import ChatService, cancel
+from bot.console import api as console_api
+from bot.console.agents import AgentRecords, ConsoleCookie
 from bot.conversations import Broker, ConversationStore
 from bot.rasa_client import RasaClient
 from bot.secrets import SecretRouter
@@ -38,6 +40,18 @@ def load_voice(settings: Settings) -> Any | None:
         return None
 
 
+# The console runs only its own files: no inline script, no framing by another site.
+CONSOLE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self';"
+        " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     logs.install()
@@ -58,8 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.actions_url,
             settings.retry_interval_seconds,
             settings.uncertain_grace_seconds,
+            settings.helpline_code_seconds,
         )
         app.state.chat = service
+        app.state.console_records = AgentRecords(
+            settings.records_url, settings.records_timeout_seconds
+        )
         app.state.voice = load_voice(settings)
         retry = asyncio.create_task(service.retry_loop())
         try:
@@ -67,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await cancel(retry)
             await service.close()
+            await app.state.console_records.close()
             await rasa.close()
             await secret_router.close()
             store.close()
@@ -81,6 +100,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.console_cookie = ConsoleCookie(
+        settings.gateway_internal_token, settings.console_idle_seconds
+    )
     errors.install(app)
     # Any website may embed the widget; the conversation id, not a cookie, is the credential.
     app.add_middleware(
@@ -91,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.include_router(web.router)
     app.include_router(internal.router)
+    app.include_router(console_api.router)
 
     widget_dir = settings.widget_dir
 
@@ -111,6 +134,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return HTMLResponse(pages.render(widget_dir / "embed.html", texts))
 
     app.mount("/widget", StaticFiles(directory=widget_dir, check_dir=False), name="widget")
+
+    console_dir = settings.console_dir
+
+    @app.get("/console", include_in_schema=False)
+    async def console_page() -> HTMLResponse:
+        """The helpline (3422) console: agents only (its API checks every call)."""
+        page = pages.render(console_dir / "index.html", console_dir / "texts.fr.json")
+        return HTMLResponse(page, headers=CONSOLE_HEADERS)
+
+    app.mount(
+        "/console/static", StaticFiles(directory=console_dir, check_dir=False), name="console"
+    )
     return app
 
 

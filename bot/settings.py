@@ -38,6 +38,14 @@ class Settings(BaseSettings):
     sse_keepalive_seconds: float = 15.0
 
     max_message_chars: int = 2000
+    # Helpline console (3422): the console ends after this many seconds without an agent action.
+    console_idle_seconds: float = 900.0
+    # The short code a person reads out to the 3422 lives this long.
+    helpline_code_seconds: float = 1800.0
+    # Wrong codes an agent may try within the window (guessing one of 10,000 codes is hopeless).
+    helpline_lookup_max_failures: int = 5
+    helpline_lookup_window_seconds: float = 900.0
+    console_dir: Path = PROJECT_ROOT / "web_console"
     voice_engine: str = "auto"
     voice_cache_dir: Path | None = None
     widget_dir: Path = PROJECT_ROOT / "web_widget"
