@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Cookie, Depends, Request, Response
+from fastapi import APIRouter, Cookie, Depends, Header, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
@@ -47,8 +47,8 @@ class AgentOut(BaseModel):
 
 class QueueItem(BaseModel):
     ticket: str = Field(description="The console's handle of the conversation.")
-    channel: Literal["web", "telegram", "sms"] | str
-    handoff: Literal["requested", "active"] | str
+    channel: str = Field(description="web, telegram or sms.")
+    handoff: Literal["requested", "active"]
     requested_at: float
     waiting_seconds: int = Field(description="Since the person asked for a person.")
     last_user_text: str | None = Field(description="The last thing the person wrote.")
@@ -316,6 +316,7 @@ async def events(
     ticket: str,
     request: Request,
     agent: Agent = Depends(current_agent),
+    last_event_id: Annotated[str | None, Header()] = None,
     after: int = 0,
 ) -> StreamingResponse:
     """Server-sent events: `message` (a ConsoleMessage) and `ticket` (a QueueItem).
@@ -327,6 +328,8 @@ async def events(
     await _audit(request, agent, found.conversation_id, "read")
     service = chat(request)
     settings = request.app.state.settings
+    if last_event_id and last_event_id.isdigit():
+        after = int(last_event_id)  # a reconnecting EventSource gets only what it missed
     cid = found.conversation_id
     ends_at = time.monotonic() + settings.console_idle_seconds
 
