@@ -14,12 +14,15 @@ import logging
 import re
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 
 from bot import messages
+from bot.channels.base import OutboundChannel
 from bot.conversations import Broker, Conversation, ConversationStore, StoredMessage
+from bot.delivery import DeliveryWorker
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.secrets import (
     RecordsUnavailable,
@@ -66,6 +69,8 @@ class ChatService:
         actions_url: str,
         retry_interval: float,
         uncertain_grace: float = 10.0,
+        outbound_poll_seconds: float = 2.0,
+        outbound_retry_seconds: float = 1.0,
         helpline_code_seconds: float = 1800.0,
     ) -> None:
         self.store = store
@@ -79,7 +84,19 @@ class ChatService:
         self._uncertain_grace = uncertain_grace
         self._helpline_code_seconds = helpline_code_seconds
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # Ids of the non-user messages of each conversation's current turn: one outbound batch.
+        self._batches: dict[str, list[int]] = {}
+        self.delivery = DeliveryWorker(
+            store,
+            self.render,
+            poll_seconds=outbound_poll_seconds,
+            retry_seconds=outbound_retry_seconds,
+        )
         self._http = httpx.AsyncClient(timeout=1.0)
+
+    def register_channel(self, channel: OutboundChannel) -> None:
+        """Deliver the answers of this channel's conversations through `channel.deliver`."""
+        self.delivery.register(channel)
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -141,7 +158,34 @@ class ChatService:
             )
 
     def _add(self, conversation_id: str, sender: str, body: dict[str, Any]) -> dict:
-        return self._emit(self.store.add_message(conversation_id, sender, body))
+        stored = self.store.add_message(conversation_id, sender, body)
+        if sender != "user":
+            batch = self._batches.get(conversation_id)
+            if batch is not None:
+                batch.append(stored.id)
+            else:
+                self._send_out(conversation_id, [stored.id])
+        return self._emit(stored)
+
+    @contextlib.asynccontextmanager
+    async def _turn(self, conversation_id: str) -> AsyncIterator[None]:
+        """Hold the conversation's lock; what the turn produced goes out as one batch."""
+        async with self._locks[conversation_id]:
+            self._batches[conversation_id] = []
+            try:
+                yield
+            finally:
+                self._send_out(conversation_id, self._batches.pop(conversation_id))
+
+    def _send_out(self, conversation_id: str, message_ids: list[int]) -> None:
+        """Queue one batch for the conversation's channel (the web widget reads its stream)."""
+        if not message_ids:
+            return
+        conversation = self.store.get(conversation_id)
+        if conversation is None or conversation.channel == "web":
+            return
+        self.store.add_outbound(conversation_id, conversation.channel, message_ids)
+        self.delivery.wake()
 
     # User messages -------------------------------------------------------------------------
 
@@ -149,7 +193,7 @@ class ChatService:
         self, conversation_id: str, text: str | None, payload: str | None = None
     ) -> dict[str, Any]:
         """Handle one message typed (text) or chosen with a button (payload + its title)."""
-        async with self._locks[conversation_id]:
+        async with self._turn(conversation_id):
             conversation = self._get(conversation_id)
             if conversation.pending_secret and payload is None:
                 return await self._secret(conversation, text or "")
@@ -349,7 +393,7 @@ class ChatService:
             return 0
         answered = 0
         for conversation_id in waiting:
-            async with self._locks[conversation_id]:
+            async with self._turn(conversation_id):
                 if self.store.get(conversation_id) is None:
                     continue
                 answered += len(await self._drain(conversation_id, from_user=False))
@@ -380,7 +424,7 @@ class ChatService:
     ) -> dict[str, Any]:
         """Take over (Rasa paused) or hand back. With an agent: one agent at a time, and only
         the agent who has it hands it back (else HandoffTaken)."""
-        async with self._locks[conversation_id]:
+        async with self._turn(conversation_id):
             conversation = self._get(conversation_id)
             if agent_id is not None:
                 ticket = self.store.helpline(conversation_id)
@@ -410,11 +454,12 @@ class ChatService:
         self, conversation_id: str, sender: str, text: str, agent_name: str | None = None
     ) -> dict:
         """A message that does not come from Rasa: an agent's answer or a reminder."""
-        self._get(conversation_id)
-        body: dict[str, Any] = {"text": CONTROL_CHARS.sub(" ", text).strip()}
-        if agent_name:
-            body["agent_name"] = agent_name
-        return self._add(conversation_id, sender, body)
+        async with self._turn(conversation_id):
+            self._get(conversation_id)
+            body: dict[str, Any] = {"text": CONTROL_CHARS.sub(" ", text).strip()}
+            if agent_name:
+                body["agent_name"] = agent_name
+            return self._add(conversation_id, sender, body)
 
 
 def _buttons(raw: Any) -> list[dict[str, str]]:

@@ -3,6 +3,7 @@
 Stored in one SQLite file under DATA_DIR so nothing the user sent is lost when Rasa, the
 actions or records are down (SPEC §4.4), nor when the gateway restarts. State that must not
 live in Rasa lives here: voice on/off, the pending secret request, the handoff status.
+Answers for non-web channels wait in the outbound table until the channel delivered them.
 Session tokens are never written here (see bot/secrets.py).
 """
 
@@ -18,6 +19,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from bot.crypto import DataKey
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS conversations (
@@ -49,6 +52,19 @@ CREATE TABLE IF NOT EXISTS queue (
     done_at REAL
 );
 CREATE INDEX IF NOT EXISTS queue_pending ON queue(done_at, conversation_id, id);
+CREATE TABLE IF NOT EXISTS outbound (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id),
+    channel TEXT NOT NULL,
+    message_ids TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL,
+    claimed_until REAL,
+    claimed_by TEXT,
+    done_at REAL
+);
+CREATE INDEX IF NOT EXISTS outbound_pending ON outbound(done_at, conversation_id, id);
 """
 
 HANDOFF_STATES = ("none", "requested", "active")
@@ -108,6 +124,17 @@ class HelplineTicket:
 
 
 @dataclass
+class OutboundBatch:
+    """Messages produced together for a non-web channel, delivered as one batch."""
+
+    id: int
+    conversation_id: str
+    channel: str
+    message_ids: list[int]
+    attempts: int
+
+
+@dataclass
 class StoredMessage:
     id: int
     conversation_id: str
@@ -135,7 +162,8 @@ def new_conversation_id() -> str:
 class ConversationStore:
     """SQLite-backed store. Calls are short and serialised by a lock (one writer)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, key: DataKey) -> None:
+        self._key = key
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._db.row_factory = sqlite3.Row
@@ -148,6 +176,14 @@ class ConversationStore:
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(queue)")}
             if "sent_at" not in columns:  # a database made before the column existed
                 self._db.execute("ALTER TABLE queue ADD COLUMN sent_at REAL")
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(conversations)")}
+            if "external_hash" not in columns:
+                self._db.execute("ALTER TABLE conversations ADD COLUMN external_hash TEXT")
+                self._db.execute("ALTER TABLE conversations ADD COLUMN external_id TEXT")
+            self._db.execute(
+                "CREATE UNIQUE INDEX IF NOT EXISTS conversations_by_external"
+                " ON conversations(external_hash)"
+            )
 
     def close(self) -> None:
         with self._lock:
@@ -165,6 +201,41 @@ class ConversationStore:
         conversation = self.get(cid)
         assert conversation is not None
         return conversation
+
+    async def find_or_create(self, channel: str, external_id: str) -> Conversation:
+        """The one conversation of a Telegram chat or a phone number (created on first use).
+
+        The external id is personal data: stored encrypted, found by its keyed hash.
+        """
+        if channel == "web" or not external_id:
+            raise ValueError("find_or_create is for channels with an external id")
+        lookup = self._key.lookup_hash(channel, external_id)
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id FROM conversations WHERE external_hash = ?", (lookup,)
+            ).fetchone()
+            if row is None:
+                cid = new_conversation_id()
+                self._db.execute(
+                    "INSERT INTO conversations(id, channel, created_at, external_hash, external_id)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (cid, channel, time.time(), lookup, self._key.encrypt(external_id, cid)),
+                )
+            else:
+                cid = row[0]
+        conversation = self.get(cid)
+        assert conversation is not None
+        return conversation
+
+    def external_id(self, conversation: Conversation) -> str:
+        """The chat id or phone number of a Telegram or SMS conversation, decrypted."""
+        with self._lock:
+            row = self._db.execute(
+                "SELECT external_id FROM conversations WHERE id = ?", (conversation.id,)
+            ).fetchone()
+        if row is None or not row[0]:
+            raise LookupError("this conversation has no external id")
+        return self._key.decrypt(row[0], conversation.id)
 
     def get(self, conversation_id: str) -> Conversation | None:
         with self._lock:
@@ -296,6 +367,75 @@ class ConversationStore:
     def mark_done(self, queue_id: int) -> None:
         with self._lock:
             self._db.execute("UPDATE queue SET done_at = ? WHERE id = ?", (time.time(), queue_id))
+
+    # Outbound batches (non-web channels) -----------------------------------------------------
+
+    def add_outbound(self, conversation_id: str, channel: str, message_ids: list[int]) -> int:
+        now = time.time()
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO outbound(conversation_id, channel, message_ids, created_at,"
+                " next_attempt_at) VALUES (?, ?, ?, ?, ?)",
+                (conversation_id, channel, json.dumps(message_ids), now, now),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def claim_outbound(
+        self, channels: list[str], worker: str, lease_seconds: float, limit: int = 20
+    ) -> list[OutboundBatch]:
+        """Claim the oldest undelivered batch of each conversation, when it is due.
+
+        A batch is claimed by one worker at a time (a lease that expires if the worker
+        dies); a conversation's later batches wait until its earlier ones are delivered.
+        """
+        if not channels:
+            return []
+        now = time.time()
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT o.id, o.conversation_id, o.channel, o.message_ids, o.attempts"
+                " FROM outbound o JOIN (SELECT MIN(id) AS id FROM outbound"
+                " WHERE done_at IS NULL GROUP BY conversation_id) head ON head.id = o.id"
+                " WHERE o.next_attempt_at <= ?"
+                " AND (o.claimed_until IS NULL OR o.claimed_until < ?) ORDER BY o.id LIMIT ?",
+                (now, now, limit),
+            ).fetchall()
+            rows = [row for row in rows if row[2] in channels]
+            claimed = []
+            for row in rows:
+                cursor = self._db.execute(
+                    "UPDATE outbound SET claimed_until = ?, claimed_by = ? WHERE id = ?"
+                    " AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)",
+                    (now + lease_seconds, worker, row[0], now),
+                )
+                if cursor.rowcount == 1:
+                    claimed.append(
+                        OutboundBatch(row[0], row[1], row[2], json.loads(row[3]), row[4])
+                    )
+        return claimed
+
+    def outbound_done(self, batch_id: int) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE outbound SET done_at = ?, claimed_until = NULL WHERE id = ?",
+                (time.time(), batch_id),
+            )
+
+    def outbound_retry_later(self, batch_id: int, delay: float) -> None:
+        with self._lock:
+            self._db.execute(
+                "UPDATE outbound SET attempts = attempts + 1, next_attempt_at = ?,"
+                " claimed_until = NULL WHERE id = ?",
+                (time.time() + delay, batch_id),
+            )
+
+    def undelivered(self, conversation_id: str) -> int:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM outbound WHERE conversation_id = ? AND done_at IS NULL",
+                (conversation_id,),
+            ).fetchone()
+        return int(row[0])
 
     # Helpline (3422) ------------------------------------------------------------------------
 

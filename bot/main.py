@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -15,10 +15,12 @@ from fastapi.staticfiles import StaticFiles
 
 from bot import errors, logs, pages
 from bot.channels import internal, web
+from bot.channels.base import OutboundChannel
 from bot.chat import ChatService, cancel
 from bot.console import api as console_api
 from bot.console.agents import AgentRecords, ConsoleCookie
 from bot.conversations import Broker, ConversationStore
+from bot.crypto import DataKey
 from bot.rasa_client import RasaClient
 from bot.secrets import SecretRouter
 from bot.settings import Settings, get_settings
@@ -52,14 +54,18 @@ CONSOLE_HEADERS = {
 }
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, channels: Sequence[OutboundChannel] = ()
+) -> FastAPI:
+    """The gateway app; `channels` are registered beside the configured ones (tests)."""
     settings = settings or get_settings()
     logs.install()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        store = ConversationStore(settings.gateway_db_path)
+        key = DataKey.load(settings.gateway_data_key, settings.data_dir)
+        store = ConversationStore(settings.gateway_db_path, key)
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
         secret_router = SecretRouter(
             settings.records_url, settings.records_service_token, settings.records_timeout_seconds
@@ -72,17 +78,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             settings.actions_url,
             settings.retry_interval_seconds,
             settings.uncertain_grace_seconds,
-            settings.helpline_code_seconds,
+            settings.outbound_poll_seconds,
+            settings.outbound_retry_seconds,
+            helpline_code_seconds=settings.helpline_code_seconds,
         )
+        for channel in channels:
+            service.register_channel(channel)
         app.state.chat = service
         app.state.console_records = AgentRecords(
             settings.records_url, settings.records_timeout_seconds
         )
         app.state.voice = load_voice(settings)
         retry = asyncio.create_task(service.retry_loop())
+        delivery = asyncio.create_task(service.delivery.run())
         try:
             yield
         finally:
+            await cancel(delivery)
             await cancel(retry)
             await service.close()
             await app.state.console_records.close()

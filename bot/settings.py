@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # Credential of the internal routes (agent messages, reminders pushed to a conversation).
     gateway_internal_token: str = DEV_INTERNAL_TOKEN
     redis_url: str | None = None
+    # 32 bytes in base64: encrypts external ids and session tokens at rest (bot/crypto.py).
+    gateway_data_key: str | None = None
 
     # Rasa must answer within 2.5 s so the failure message reaches the user within 3 s (SPEC §4.4).
     rasa_timeout_seconds: float = 2.5
@@ -36,6 +38,10 @@ class Settings(BaseSettings):
     uncertain_grace_seconds: float = 10.0
     # Seconds between two keep-alive comments on a server-sent events stream.
     sse_keepalive_seconds: float = 15.0
+    # Delivery to non-web channels: poll for batches written elsewhere; first retry delay
+    # after a failed delivery (doubled at each failure, at most 5 minutes).
+    outbound_poll_seconds: float = 2.0
+    outbound_retry_seconds: float = 1.0
 
     max_message_chars: int = 2000
     # Helpline console (3422): the console ends after this many seconds without an agent action.
@@ -57,6 +63,8 @@ class Settings(BaseSettings):
                 raise ValueError("RECORDS_SERVICE_TOKEN is required in production")
             if self.gateway_internal_token == DEV_INTERNAL_TOKEN:
                 raise ValueError("GATEWAY_INTERNAL_TOKEN is required in production")
+            if not self.gateway_data_key:
+                raise ValueError("GATEWAY_DATA_KEY is required in production")
         return self
 
     @property

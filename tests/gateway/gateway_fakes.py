@@ -255,3 +255,43 @@ class FakeRecords:
             )
 
         return app
+
+
+class RecordingChannel:
+    """An outbound channel (bot/channels/base.py) that records what it was given.
+
+    `failures` makes the next deliveries raise DeliveryError, as a channel whose provider is
+    unreachable would; `tries` counts every call.
+    """
+
+    def __init__(self, name: str = "telegram") -> None:
+        self.name = name
+        self.batches: list[tuple[str, list[dict[str, Any]]]] = []
+        self.failures = 0
+        self.tries = 0
+
+    async def deliver(self, conversation: Any, messages: list[dict[str, Any]]) -> None:
+        from bot.channels.base import DeliveryError
+
+        self.tries += 1
+        if self.failures:
+            self.failures -= 1
+            raise DeliveryError("provider unreachable")
+        self.batches.append((conversation.id, messages))
+
+    def texts(self, conversation_id: str | None = None) -> list[list[str]]:
+        return [
+            [m["text"] for m in batch]
+            for cid, batch in self.batches
+            if conversation_id is None or cid == conversation_id
+        ]
+
+
+async def eventually(predicate: Any, timeout: float = 5.0) -> object:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while asyncio.get_running_loop().time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        await asyncio.sleep(0.05)
+    raise AssertionError("condition not met in time")

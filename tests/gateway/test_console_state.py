@@ -17,13 +17,16 @@ from bot import messages
 from bot.chat import ChatService, HandoffTaken
 from bot.console.agents import COOKIE_NAME, ConsoleCookie
 from bot.conversations import Broker, ConversationStore
+from bot.crypto import DataKey
 from bot.rasa_client import RasaClient
 from bot.secrets import SecretRouter
+
+KEY = DataKey(b"\x07" * 32)
 
 
 @pytest.fixture
 def store(tmp_path) -> ConversationStore:
-    store = ConversationStore(tmp_path / "gateway.db")
+    store = ConversationStore(tmp_path / "gateway.db", KEY)
     yield store
     store.close()
 
@@ -81,12 +84,12 @@ def test_wrong_lookups_are_counted_per_agent(store: ConversationStore) -> None:
 
 
 def test_the_code_survives_a_gateway_restart(tmp_path) -> None:
-    store = ConversationStore(tmp_path / "gateway.db")
+    store = ConversationStore(tmp_path / "gateway.db", KEY)
     conversation = store.create()
     ticket = store.open_helpline(conversation.id, 60)
     store.claim_helpline(conversation.id, "agent-a", "Nadia")
     store.close()
-    again = ConversationStore(tmp_path / "gateway.db")
+    again = ConversationStore(tmp_path / "gateway.db", KEY)
     try:
         found = again.helpline_by_code(ticket.short_code or "")
         assert found is not None and found.agent_id == "agent-a"
