@@ -286,8 +286,8 @@
   function addMessage(message) {
     if (message.id <= state.lastId) return;
     state.lastId = message.id;
-    var item = document.createElement("li");
-    item.className = "from-" + message.from;
+    var item = document.createElement("div");
+    item.className = "msg from-" + message.from;
     item.dataset.from = message.from;
     var sender = document.createElement("span");
     sender.className = "sender";

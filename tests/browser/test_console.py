@@ -78,7 +78,7 @@ def test_agent_takes_over_from_the_widget_and_hands_back(page: Page, console: Pa
 
     row.get_by_role("button").click()
     expect(console.locator("#conversation")).to_be_visible()
-    expect(console.locator("#transcript li.from-user").last).to_contain_text(
+    expect(console.locator("#transcript .from-user").last).to_contain_text(
         "parler à une personne"
     )
     console.locator("#take").click()
@@ -100,7 +100,7 @@ def test_agent_takes_over_from_the_widget_and_hands_back(page: Page, console: Pa
     field = page.locator("#mesw-input")
     field.fill("merci Nadia, j'ai perdu ma carte Vitale")
     field.press("Enter")
-    expect(console.locator("#transcript li.from-user").last).to_contain_text(
+    expect(console.locator("#transcript .from-user").last).to_contain_text(
         "j'ai perdu ma carte Vitale", timeout=5_000
     )
     page.wait_for_timeout(1_000)
