@@ -4,6 +4,8 @@ agents get in; one agent at a time; codes cannot be guessed."""
 
 from __future__ import annotations
 
+import json
+import re
 import sqlite3
 import threading
 import time
@@ -189,3 +191,40 @@ def test_wrong_expired_and_guessed_codes_are_refused(healthy_stack: Stack) -> No
         agent.call("POST", "/lookup", {"code": wrong})
     status, body = agent.call("POST", "/lookup", {"code": code})
     assert status == 429 and body["error"]["code"] == "helpline_too_many_lookups"
+
+
+def test_agent_starts_an_activation_the_code_goes_to_the_person(healthy_stack: Stack) -> None:
+    """Jeanne (demo: only a phone) calls the 3422; the agent starts her activation "with a
+    professional": records keeps the agent as helper and texts the code to Jeanne's phone."""
+    records = Records(healthy_stack)
+    jeanne_phone = "+33689012356"
+    sent_before = len(records.outbox(jeanne_phone))
+    _, code = ask_for_a_human(healthy_stack)
+    agent = Console(healthy_stack).login()
+    ticket = agent.call("POST", "/lookup", {"code": code})[1]["ticket"]
+    body = {"birth_date": "1948-02-02", "vitale_serial": "1000000707", "channel": "sms"}
+    # Only the agent who took the conversation may do it.
+    assert agent.call("POST", f"/tickets/{ticket}/activation", body)[0] == 409
+    assert agent.call("PUT", f"/tickets/{ticket}/agent")[0] == 200
+
+    status, wrong = agent.call(
+        "POST", f"/tickets/{ticket}/activation", {**body, "birth_date": "1948-02-03"}
+    )
+    assert status == 404 and wrong["error"]["code"] == "identity_not_found"
+    assert wrong["error"]["message"]  # records' easy-to-read text, for the agent to say
+
+    status, started = agent.call("POST", f"/tickets/{ticket}/activation", body)
+    assert status == 201, started
+    assert "•" in started["sent_to"]  # masked, as records shows contacts
+    status, activation = records.call("GET", f"/activations/{started['activation_id']}")
+    assert status == 200 and activation["mode"] == "professional"
+    assert len(records.outbox(jeanne_phone)) == sent_before + 1
+    # The code went to Jeanne, not to the agent: nothing in the console shows it.
+    sms = records.outbox(jeanne_phone)[-1]["body"]
+    sent_code = re.search(r"\d{6}", sms)
+    assert sent_code
+    view = agent.call("GET", f"/tickets/{ticket}")[1]
+    assert sent_code.group(0) not in json.dumps(view) and sent_code.group(0) not in json.dumps(
+        started
+    )
+    agent.call("DELETE", f"/tickets/{ticket}/agent")
