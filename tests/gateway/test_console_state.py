@@ -1,8 +1,8 @@
 """The helpline (3422) state kept with the conversation: the short code, one agent at a time,
 the lookup limits, and the console API's refusals that need no records answer.
 
-The whole console against the real records, Rasa and browser: tests/e2e/test_console.py and
-tests/browser/test_console.py.
+The whole console against the real records, Rasa and browser: tests/e2e/test_console_api.py and
+tests/browser/test_console_page.py.
 """
 
 from __future__ import annotations

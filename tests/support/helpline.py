@@ -19,7 +19,7 @@ from .stack import Stack
 
 DEMO_AGENT = ("agent3422", "Aide-3422-Demo!")  # docs/demo-identities.md
 ASK_FOR_A_HUMAN = "je voudrais parler à une personne s'il vous plaît"
-SHORT_CODE = re.compile(r"Votre code pour le 3422 : (\d) (\d) (\d) (\d)\.")
+SHORT_CODE = re.compile(r"Votre code pour le 3422\s*:\s*(\d)\s*(\d)\s*(\d)\s*(\d)")
 
 
 def add_agent(stack: Stack, login: str, display_name: str) -> tuple[str, str]:
