@@ -7,10 +7,13 @@ export PYTHONDONTWRITEBYTECODE := 1
 VENV := .venv/bin
 RASA_VENV := .venv-rasa/bin
 
-.PHONY: run test setup migrate seed train lint falc bench clean
+.PHONY: run scale test setup migrate seed train lint falc bench clean
 
 run: setup migrate seed train  ## run everything on the embedded default
 	$(VENV)/honcho start -f Procfile
+
+scale: setup train  ## the scale-out topology: HAProxy + 2 gateways on PostgreSQL and Redis
+	scripts/scale.sh
 
 test: setup train  ## the whole test suite (what .ci/run calls)
 	scripts/test.sh
@@ -21,6 +24,7 @@ setup:
 
 migrate: setup
 	cd records && ../$(VENV)/alembic upgrade head
+	$(VENV)/python -m bot.db
 
 seed: migrate
 	$(VENV)/python -m records.seed --if-empty

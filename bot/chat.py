@@ -13,7 +13,6 @@ import json
 import logging
 import re
 import time
-from collections import defaultdict
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -21,8 +20,10 @@ import httpx
 
 from bot import messages
 from bot.channels.base import OutboundChannel
-from bot.conversations import Broker, Conversation, ConversationStore, StoredMessage
+from bot.conversations import Conversation, ConversationStore, StoredMessage
 from bot.delivery import DeliveryWorker
+from bot.events import Broker
+from bot.locks import Busy, LocalLocks
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.secrets import (
     RecordsUnavailable,
@@ -35,6 +36,8 @@ log = logging.getLogger("bot.chat")
 
 # Intents only the gateway may send (docs/contracts.md): a user must never forge them.
 RESERVED_INTENTS = ("secret_ok", "secret_failed")
+# Seconds a replica holds a queued message it is sending to Rasa (then another may take it).
+QUEUE_LEASE = 60.0
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 PICTOGRAMS = frozenset(
     "calendar document lock phone help doctor child emergency message voice check warning".split()
@@ -71,6 +74,7 @@ class ChatService:
         uncertain_grace: float = 10.0,
         outbound_poll_seconds: float = 2.0,
         outbound_retry_seconds: float = 1.0,
+        locks: LocalLocks | None = None,
         helpline_code_seconds: float = 1800.0,
     ) -> None:
         self.store = store
@@ -83,7 +87,8 @@ class ChatService:
         # sending it again (Rasa waits on the actions, the actions on records).
         self._uncertain_grace = uncertain_grace
         self._helpline_code_seconds = helpline_code_seconds
-        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        # One turn at a time per conversation (across replicas with RedisLocks).
+        self.locks = locks or LocalLocks()
         # Ids of the non-user messages of each conversation's current turn: one outbound batch.
         self._batches: dict[str, list[int]] = {}
         self.delivery = DeliveryWorker(
@@ -168,9 +173,9 @@ class ChatService:
         return self._emit(stored)
 
     @contextlib.asynccontextmanager
-    async def _turn(self, conversation_id: str) -> AsyncIterator[None]:
+    async def _turn(self, conversation_id: str, wait: bool = True) -> AsyncIterator[None]:
         """Hold the conversation's lock; what the turn produced goes out as one batch."""
-        async with self._locks[conversation_id]:
+        async with self.locks.hold(conversation_id, wait):
             self._batches[conversation_id] = []
             try:
                 yield
@@ -288,6 +293,8 @@ class ChatService:
         """
         produced: list[dict] = []
         for item in self.store.pending(conversation_id):
+            if not self.store.claim_queued(item.id, self.delivery.worker_id, QUEUE_LEASE):
+                return produced  # another replica is sending it to Rasa
             conversation = self._get(conversation_id)
             started = time.time()
             try:
@@ -299,6 +306,7 @@ class ChatService:
                     )
                     if answers is None and started - item.sent_at < self._uncertain_grace:
                         # Rasa may still be working on it: look again later.
+                        self.store.release_queued(item.id)
                         if from_user:
                             body = {"text": messages.text("service_down_again")}
                             produced.append(self._add(conversation_id, "system", body))
@@ -393,10 +401,13 @@ class ChatService:
             return 0
         answered = 0
         for conversation_id in waiting:
-            async with self._turn(conversation_id):
-                if self.store.get(conversation_id) is None:
-                    continue
-                answered += len(await self._drain(conversation_id, from_user=False))
+            try:
+                async with self._turn(conversation_id, wait=False):
+                    if self.store.get(conversation_id) is None:
+                        continue
+                    answered += len(await self._drain(conversation_id, from_user=False))
+            except Busy:
+                continue  # a turn of that conversation runs (here or on another replica)
         return answered
 
     async def retry_loop(self) -> None:

@@ -1,97 +1,49 @@
-"""Per-conversation state, history and the durable queue of messages waiting for Rasa.
+"""Per-conversation state, history, the durable queue of messages waiting for Rasa, the
+outbound batches of non-web channels and the users' record session tokens.
 
-Stored in one SQLite file under DATA_DIR so nothing the user sent is lost when Rasa, the
-actions or records are down (SPEC §4.4), nor when the gateway restarts. State that must not
-live in Rasa lives here: voice on/off, the pending secret request, the handoff status.
-Answers for non-web channels wait in the outbound table until the channel delivered them.
-Session tokens are never written here (see bot/secrets.py).
+One database (SQLAlchemy; a SQLite file under DATA_DIR by default, PostgreSQL with
+GATEWAY_DATABASE_URL) so nothing the user sent is lost when Rasa, the actions or records are
+down (SPEC §4.4), when the gateway restarts, nor when another gateway replica serves the next
+request. State that must not live in Rasa lives here: voice on/off, the pending secret
+request, the handoff status, the session token (encrypted, never given to Rasa).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
+import logging
+import re
 import secrets
 import sqlite3
-import threading
 import time
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine, and_, delete, func, insert, or_, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
 from bot.crypto import DataKey
+from bot.db import make_engine, migrate
+from bot.tables import (
+    conversations,
+    helpline,
+    helpline_lookups,
+    messages,
+    outbound,
+    queue,
+    session_tokens,
+)
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS conversations (
-    id TEXT PRIMARY KEY,
-    channel TEXT NOT NULL DEFAULT 'web',
-    created_at REAL NOT NULL,
-    voice INTEGER NOT NULL DEFAULT 0,
-    pending_secret TEXT,
-    handoff TEXT NOT NULL DEFAULT 'none',
-    outage_notified INTEGER NOT NULL DEFAULT 0,
-    linked_until TEXT,
-    login_challenge TEXT
-);
-CREATE TABLE IF NOT EXISTS messages (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    conversation_id TEXT NOT NULL REFERENCES conversations(id),
-    sender TEXT NOT NULL,
-    body TEXT NOT NULL,
-    created_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS messages_by_conversation ON messages(conversation_id, id);
-CREATE TABLE IF NOT EXISTS queue (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    conversation_id TEXT NOT NULL REFERENCES conversations(id),
-    message TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    sent_at REAL,
-    done_at REAL
-);
-CREATE INDEX IF NOT EXISTS queue_pending ON queue(done_at, conversation_id, id);
-CREATE TABLE IF NOT EXISTS outbound (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    conversation_id TEXT NOT NULL REFERENCES conversations(id),
-    channel TEXT NOT NULL,
-    message_ids TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt_at REAL NOT NULL,
-    claimed_until REAL,
-    claimed_by TEXT,
-    done_at REAL
-);
-CREATE INDEX IF NOT EXISTS outbound_pending ON outbound(done_at, conversation_id, id);
-"""
-
+log = logging.getLogger("bot.store")
 HANDOFF_STATES = ("none", "requested", "active")
+# What new_conversation_id makes; anything else cannot name a conversation.
+CONVERSATION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
-# Helpline (3422) state: kept apart so it moves as one piece to the store's migrations.
-# One row per conversation that asked for a person, deleted when the agent hands back.
-# `ticket` is the console's handle: the conversation id (the widget's credential) never
-# leaves the gateway. `short_code` is read out by the person on the phone.
-HELPLINE_SCHEMA = """
-CREATE TABLE IF NOT EXISTS helpline (
-    conversation_id TEXT PRIMARY KEY REFERENCES conversations(id),
-    ticket TEXT NOT NULL UNIQUE,
-    requested_at REAL NOT NULL,
-    short_code TEXT,
-    code_expires_at REAL,
-    agent_id TEXT,
-    agent_name TEXT,
-    taken_at REAL
-);
-CREATE INDEX IF NOT EXISTS helpline_by_code ON helpline(short_code);
-CREATE TABLE IF NOT EXISTS helpline_lookups (
-    agent_id TEXT NOT NULL,
-    at REAL NOT NULL,
-    found INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS helpline_lookups_by_agent ON helpline_lookups(agent_id, at);
-"""
+# Helpline (3422): one `helpline` row per conversation that asked for a person, deleted when
+# the agent hands back. `ticket` is the console's handle: the conversation id (the widget's
+# credential) never leaves the gateway. `short_code` is read out by the person on the phone.
 SHORT_CODE_DIGITS = 4
 
 
@@ -106,6 +58,8 @@ class Conversation:
     outage_notified: bool
     linked_until: str | None
     login_challenge: str | None
+    last_activity_at: float = 0.0
+    handoff_at: float | None = None
 
 
 @dataclass
@@ -159,45 +113,62 @@ def new_conversation_id() -> str:
     return secrets.token_urlsafe(24)
 
 
-class ConversationStore:
-    """SQLite-backed store. Calls are short and serialised by a lock (one writer)."""
+def _set_aside_unversioned_sqlite(url: str) -> None:
+    """A SQLite file made before the migrations existed is renamed, never half-upgraded."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return
+    path = Path(parsed.database)
+    if not path.exists():
+        return
+    with sqlite3.connect(path) as db:
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "conversations" in names and "alembic_version" not in names:
+        aside = path.with_name(path.name + f".unversioned-{int(time.time())}")
+        path.rename(aside)
+        for suffix in ("-wal", "-shm"):
+            extra = path.with_name(path.name + suffix)
+            if extra.exists():
+                extra.rename(aside.with_name(aside.name + suffix))
+        log.warning("an unversioned gateway database was set aside as %s", aside.name)
 
-    def __init__(self, path: Path, key: DataKey) -> None:
+
+class ConversationStore:
+    """The gateway's database. Every call is one short transaction."""
+
+    def __init__(self, engine: Engine, key: DataKey) -> None:
+        self.engine = engine
         self._key = key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-            self._db.executescript(HELPLINE_SCHEMA)
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(queue)")}
-            if "sent_at" not in columns:  # a database made before the column existed
-                self._db.execute("ALTER TABLE queue ADD COLUMN sent_at REAL")
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(conversations)")}
-            if "external_hash" not in columns:
-                self._db.execute("ALTER TABLE conversations ADD COLUMN external_hash TEXT")
-                self._db.execute("ALTER TABLE conversations ADD COLUMN external_id TEXT")
-            self._db.execute(
-                "CREATE UNIQUE INDEX IF NOT EXISTS conversations_by_external"
-                " ON conversations(external_hash)"
-            )
+
+    @classmethod
+    def open(cls, url: str, key: DataKey) -> ConversationStore:
+        """Connect and bring the schema up to date (bot/migrations)."""
+        if url.startswith("sqlite"):
+            database = make_url(url).database
+            if database:
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+            _set_aside_unversioned_sqlite(url)
+        engine = make_engine(url)
+        migrate(engine)
+        return cls(engine, key)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self.engine.dispose()
 
     # Conversations -------------------------------------------------------------------------
 
     def create(self, channel: str = "web", conversation_id: str | None = None) -> Conversation:
         cid = conversation_id or new_conversation_id()
-        with self._lock:
-            self._db.execute(
-                "INSERT OR IGNORE INTO conversations(id, channel, created_at) VALUES (?, ?, ?)",
-                (cid, channel, time.time()),
-            )
+        now = time.time()
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(conversations).values(
+                        id=cid, channel=channel, created_at=now, last_activity_at=now
+                    )
+                )
+        except IntegrityError:
+            pass  # it exists already
         conversation = self.get(cid)
         assert conversation is not None
         return conversation
@@ -210,285 +181,436 @@ class ConversationStore:
         if channel == "web" or not external_id:
             raise ValueError("find_or_create is for channels with an external id")
         lookup = self._key.lookup_hash(channel, external_id)
-        with self._lock:
-            row = self._db.execute(
-                "SELECT id FROM conversations WHERE external_hash = ?", (lookup,)
-            ).fetchone()
-            if row is None:
-                cid = new_conversation_id()
-                self._db.execute(
-                    "INSERT INTO conversations(id, channel, created_at, external_hash, external_id)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    (cid, channel, time.time(), lookup, self._key.encrypt(external_id, cid)),
-                )
-            else:
-                cid = row[0]
+        find = select(conversations.c.id).where(conversations.c.external_hash == lookup)
+        with self.engine.connect() as conn:
+            cid = conn.execute(find).scalar()
+        if cid is None:
+            cid = new_conversation_id()
+            now = time.time()
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        insert(conversations).values(
+                            id=cid,
+                            channel=channel,
+                            created_at=now,
+                            last_activity_at=now,
+                            external_hash=lookup,
+                            external_id=self._key.encrypt(external_id, cid),
+                        )
+                    )
+            except IntegrityError:  # another request (or replica) created it meanwhile
+                with self.engine.connect() as conn:
+                    cid = conn.execute(find).scalar_one()
         conversation = self.get(cid)
         assert conversation is not None
         return conversation
 
     def external_id(self, conversation: Conversation) -> str:
         """The chat id or phone number of a Telegram or SMS conversation, decrypted."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT external_id FROM conversations WHERE id = ?", (conversation.id,)
-            ).fetchone()
-        if row is None or not row[0]:
+        with self.engine.connect() as conn:
+            stored = conn.execute(
+                select(conversations.c.external_id).where(conversations.c.id == conversation.id)
+            ).scalar()
+        if not stored:
             raise LookupError("this conversation has no external id")
-        return self._key.decrypt(row[0], conversation.id)
+        return self._key.decrypt(stored, conversation.id)
 
     def get(self, conversation_id: str) -> Conversation | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT * FROM conversations WHERE id = ?", (conversation_id,)
-            ).fetchone()
+        if not CONVERSATION_ID.fullmatch(conversation_id):
+            return None
+        with self.engine.connect() as conn:
+            row = (
+                conn.execute(select(conversations).where(conversations.c.id == conversation_id))
+                .mappings()
+                .first()
+            )
         if row is None:
             return None
+        pending = None
+        if row["pending_secret"]:
+            pending = json.loads(self._key.decrypt(row["pending_secret"], "pending:" + row["id"]))
+        challenge = None
+        if row["login_challenge"]:
+            challenge = self._key.decrypt(row["login_challenge"], "challenge:" + row["id"])
         return Conversation(
             id=row["id"],
             channel=row["channel"],
             created_at=row["created_at"],
             voice=bool(row["voice"]),
-            pending_secret=json.loads(row["pending_secret"]) if row["pending_secret"] else None,
+            pending_secret=pending,
             handoff=row["handoff"],
             outage_notified=bool(row["outage_notified"]),
             linked_until=row["linked_until"],
-            login_challenge=row["login_challenge"],
+            login_challenge=challenge,
+            last_activity_at=row["last_activity_at"],
+            handoff_at=row["handoff_at"],
         )
 
     def set_voice(self, conversation_id: str, enabled: bool) -> None:
-        self._update(conversation_id, "voice", int(enabled))
+        self._update(conversation_id, voice=enabled)
 
     def set_pending_secret(self, conversation_id: str, request: dict[str, Any] | None) -> None:
-        self._update(conversation_id, "pending_secret", json.dumps(request) if request else None)
+        sealed = None
+        if request:
+            sealed = self._key.encrypt(json.dumps(request), "pending:" + conversation_id)
+        self._update(conversation_id, pending_secret=sealed)
 
     def set_handoff(self, conversation_id: str, state: str) -> None:
         if state not in HANDOFF_STATES:
             raise ValueError(state)
-        self._update(conversation_id, "handoff", state)
+        self._update(conversation_id, handoff=state, handoff_at=time.time())
 
     def set_outage_notified(self, conversation_id: str, notified: bool) -> None:
-        self._update(conversation_id, "outage_notified", int(notified))
+        self._update(conversation_id, outage_notified=notified)
 
     def set_linked_until(self, conversation_id: str, until: str | None) -> None:
-        self._update(conversation_id, "linked_until", until)
+        self._update(conversation_id, linked_until=until)
 
     def set_login_challenge(self, conversation_id: str, challenge_id: str | None) -> None:
-        self._update(conversation_id, "login_challenge", challenge_id)
+        sealed = None
+        if challenge_id:
+            sealed = self._key.encrypt(challenge_id, "challenge:" + conversation_id)
+        self._update(conversation_id, login_challenge=sealed)
 
-    def _update(self, conversation_id: str, column: str, value: Any) -> None:
-        # column comes from the fixed names above, never from input.
-        with self._lock:
-            self._db.execute(
-                f"UPDATE conversations SET {column} = ? WHERE id = ?",  # noqa: S608
-                (value, conversation_id),
+    def _update(self, conversation_id: str, **values: Any) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(conversations).where(conversations.c.id == conversation_id).values(**values)
+            )
+
+    # Session tokens of records (encrypted; never in Rasa) ----------------------------------
+
+    def save_session_token(self, conversation_id: str, token: str) -> None:
+        sealed = self._key.encrypt(token, "session:" + conversation_id)
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(session_tokens)
+                .where(session_tokens.c.conversation_id == conversation_id)
+                .values(token=sealed, updated_at=time.time())
+            ).rowcount
+            if not changed:
+                conn.execute(
+                    insert(session_tokens).values(
+                        conversation_id=conversation_id, token=sealed, updated_at=time.time()
+                    )
+                )
+
+    def session_token(self, conversation_id: str) -> str | None:
+        with self.engine.connect() as conn:
+            sealed = conn.execute(
+                select(session_tokens.c.token).where(
+                    session_tokens.c.conversation_id == conversation_id
+                )
+            ).scalar()
+        return self._key.decrypt(sealed, "session:" + conversation_id) if sealed else None
+
+    def drop_session_token(self, conversation_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                delete(session_tokens).where(session_tokens.c.conversation_id == conversation_id)
             )
 
     # History -------------------------------------------------------------------------------
 
     def add_message(self, conversation_id: str, sender: str, body: dict[str, Any]) -> StoredMessage:
         now = time.time()
-        with self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO messages(conversation_id, sender, body, created_at) VALUES (?,?,?,?)",
-                (conversation_id, sender, json.dumps(body, ensure_ascii=False), now),
+        with self.engine.begin() as conn:
+            message_id = conn.execute(
+                insert(messages)
+                .values(
+                    conversation_id=conversation_id,
+                    sender=sender,
+                    body=json.dumps(body, ensure_ascii=False),
+                    created_at=now,
+                )
+                .returning(messages.c.id)
+            ).scalar_one()
+            conn.execute(
+                update(conversations)
+                .where(conversations.c.id == conversation_id)
+                .values(last_activity_at=now)
             )
-        return StoredMessage(int(cursor.lastrowid or 0), conversation_id, sender, body, now)
+        return StoredMessage(int(message_id), conversation_id, sender, body, now)
 
     def update_message(self, message: StoredMessage) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE messages SET body = ? WHERE id = ?",
-                (json.dumps(message.body, ensure_ascii=False), message.id),
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(messages)
+                .where(messages.c.id == message.id)
+                .values(body=json.dumps(message.body, ensure_ascii=False))
             )
 
     def messages(
         self, conversation_id: str, after_id: int = 0, limit: int = 500
     ) -> list[StoredMessage]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT * FROM (SELECT * FROM messages WHERE conversation_id = ? AND id > ?"
-                " ORDER BY id DESC LIMIT ?) ORDER BY id",
-                (conversation_id, after_id, limit),
-            ).fetchall()
-        return [
-            StoredMessage(
-                r["id"], r["conversation_id"], r["sender"], json.loads(r["body"]), r["created_at"]
-            )
-            for r in rows
-        ]
+        query = (
+            select(messages)
+            .where(messages.c.conversation_id == conversation_id, messages.c.id > after_id)
+            .order_by(messages.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [_stored(row) for row in reversed(rows)]
 
     def message(self, conversation_id: str, message_id: int) -> StoredMessage | None:
-        with self._lock:
-            r = self._db.execute(
-                "SELECT * FROM messages WHERE conversation_id = ? AND id = ?",
-                (conversation_id, message_id),
-            ).fetchone()
-        if r is None:
-            return None
-        return StoredMessage(
-            r["id"], r["conversation_id"], r["sender"], json.loads(r["body"]), r["created_at"]
+        query = select(messages).where(
+            messages.c.conversation_id == conversation_id, messages.c.id == message_id
         )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _stored(row) if row is not None else None
 
     # Durable queue -------------------------------------------------------------------------
 
     def enqueue(self, conversation_id: str, message: str) -> int:
-        with self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO queue(conversation_id, message, created_at) VALUES (?, ?, ?)",
-                (conversation_id, message, time.time()),
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    insert(queue)
+                    .values(
+                        conversation_id=conversation_id, message=message, created_at=time.time()
+                    )
+                    .returning(queue.c.id)
+                ).scalar_one()
             )
-        return int(cursor.lastrowid or 0)
 
     def pending(self, conversation_id: str) -> list[QueuedMessage]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT id, conversation_id, message, attempts, sent_at FROM queue"
-                " WHERE conversation_id = ? AND done_at IS NULL ORDER BY id",
-                (conversation_id,),
-            ).fetchall()
+        query = (
+            select(queue.c.id, queue.c.conversation_id, queue.c.message, queue.c.attempts)
+            .add_columns(queue.c.sent_at)
+            .where(queue.c.conversation_id == conversation_id, queue.c.done_at.is_(None))
+            .order_by(queue.c.id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
         return [QueuedMessage(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
     def conversations_with_pending(self) -> list[str]:
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT DISTINCT conversation_id FROM queue WHERE done_at IS NULL"
-            ).fetchall()
-        return [r[0] for r in rows]
+        query = select(queue.c.conversation_id).where(queue.c.done_at.is_(None)).distinct()
+        with self.engine.connect() as conn:
+            return list(conn.execute(query).scalars())
+
+    def claim_queued(self, queue_id: int, worker: str, lease_seconds: float) -> bool:
+        """Take one queued message for sending to Rasa; False when another replica has it."""
+        now = time.time()
+        with self.engine.begin() as conn:
+            claimed = conn.execute(
+                update(queue)
+                .where(
+                    queue.c.id == queue_id,
+                    queue.c.done_at.is_(None),
+                    or_(
+                        queue.c.claimed_until.is_(None),
+                        queue.c.claimed_until < now,
+                        queue.c.claimed_by == worker,
+                    ),
+                )
+                .values(claimed_until=now + lease_seconds, claimed_by=worker)
+            ).rowcount
+        return claimed == 1
+
+    def release_queued(self, queue_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(queue).where(queue.c.id == queue_id).values(claimed_until=None))
 
     def mark_attempt(self, queue_id: int, sent_at: float | None = None) -> None:
         """Count a failed try; `sent_at` when Rasa may have received the message anyway."""
-        with self._lock:
-            self._db.execute(
-                "UPDATE queue SET attempts = attempts + 1, sent_at = ? WHERE id = ?",
-                (sent_at, queue_id),
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(queue)
+                .where(queue.c.id == queue_id)
+                .values(attempts=queue.c.attempts + 1, sent_at=sent_at, claimed_until=None)
             )
 
     def mark_done(self, queue_id: int) -> None:
-        with self._lock:
-            self._db.execute("UPDATE queue SET done_at = ? WHERE id = ?", (time.time(), queue_id))
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(queue)
+                .where(queue.c.id == queue_id)
+                .values(done_at=time.time(), claimed_until=None)
+            )
 
     # Outbound batches (non-web channels) -----------------------------------------------------
 
     def add_outbound(self, conversation_id: str, channel: str, message_ids: list[int]) -> int:
         now = time.time()
-        with self._lock:
-            cursor = self._db.execute(
-                "INSERT INTO outbound(conversation_id, channel, message_ids, created_at,"
-                " next_attempt_at) VALUES (?, ?, ?, ?, ?)",
-                (conversation_id, channel, json.dumps(message_ids), now, now),
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    insert(outbound)
+                    .values(
+                        conversation_id=conversation_id,
+                        channel=channel,
+                        message_ids=json.dumps(message_ids),
+                        created_at=now,
+                        next_attempt_at=now,
+                    )
+                    .returning(outbound.c.id)
+                ).scalar_one()
             )
-        return int(cursor.lastrowid or 0)
 
     def claim_outbound(
         self, channels: list[str], worker: str, lease_seconds: float, limit: int = 20
     ) -> list[OutboundBatch]:
         """Claim the oldest undelivered batch of each conversation, when it is due.
 
-        A batch is claimed by one worker at a time (a lease that expires if the worker
-        dies); a conversation's later batches wait until its earlier ones are delivered.
+        One worker per batch: rows are picked with FOR UPDATE SKIP LOCKED on PostgreSQL (other
+        replicas skip them) and taken with a lease that expires if the worker dies (the lease
+        alone does the job on SQLite). A conversation's later batches wait for the earlier.
         """
         if not channels:
             return []
         now = time.time()
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT o.id, o.conversation_id, o.channel, o.message_ids, o.attempts"
-                " FROM outbound o JOIN (SELECT MIN(id) AS id FROM outbound"
-                " WHERE done_at IS NULL GROUP BY conversation_id) head ON head.id = o.id"
-                " WHERE o.next_attempt_at <= ?"
-                " AND (o.claimed_until IS NULL OR o.claimed_until < ?) ORDER BY o.id LIMIT ?",
-                (now, now, limit),
-            ).fetchall()
-            rows = [row for row in rows if row[2] in channels]
-            claimed = []
-            for row in rows:
-                cursor = self._db.execute(
-                    "UPDATE outbound SET claimed_until = ?, claimed_by = ? WHERE id = ?"
-                    " AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until < ?)",
-                    (now + lease_seconds, worker, row[0], now),
-                )
-                if cursor.rowcount == 1:
+        heads = (
+            select(func.min(outbound.c.id))
+            .where(outbound.c.done_at.is_(None))
+            .group_by(outbound.c.conversation_id)
+        )
+        due = (
+            select(
+                outbound.c.id,
+                outbound.c.conversation_id,
+                outbound.c.channel,
+                outbound.c.message_ids,
+                outbound.c.attempts,
+            )
+            .where(
+                outbound.c.id.in_(heads),
+                outbound.c.channel.in_(channels),
+                outbound.c.next_attempt_at <= now,
+                or_(outbound.c.claimed_until.is_(None), outbound.c.claimed_until < now),
+            )
+            .order_by(outbound.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed: list[OutboundBatch] = []
+        with self.engine.begin() as conn:
+            for row in conn.execute(due).all():
+                taken = conn.execute(
+                    update(outbound)
+                    .where(
+                        and_(
+                            outbound.c.id == row[0],
+                            outbound.c.done_at.is_(None),
+                            or_(
+                                outbound.c.claimed_until.is_(None),
+                                outbound.c.claimed_until < now,
+                            ),
+                        )
+                    )
+                    .values(claimed_until=now + lease_seconds, claimed_by=worker)
+                ).rowcount
+                if taken == 1:
                     claimed.append(
-                        OutboundBatch(row[0], row[1], row[2], json.loads(row[3]), row[4])
+                        OutboundBatch(int(row[0]), row[1], row[2], json.loads(row[3]), row[4])
                     )
         return claimed
 
     def outbound_done(self, batch_id: int) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE outbound SET done_at = ?, claimed_until = NULL WHERE id = ?",
-                (time.time(), batch_id),
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(outbound)
+                .where(outbound.c.id == batch_id)
+                .values(done_at=time.time(), claimed_until=None)
             )
 
     def outbound_retry_later(self, batch_id: int, delay: float) -> None:
-        with self._lock:
-            self._db.execute(
-                "UPDATE outbound SET attempts = attempts + 1, next_attempt_at = ?,"
-                " claimed_until = NULL WHERE id = ?",
-                (time.time() + delay, batch_id),
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(outbound)
+                .where(outbound.c.id == batch_id)
+                .values(
+                    attempts=outbound.c.attempts + 1,
+                    next_attempt_at=time.time() + delay,
+                    claimed_until=None,
+                )
             )
 
     def undelivered(self, conversation_id: str) -> int:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT COUNT(*) FROM outbound WHERE conversation_id = ? AND done_at IS NULL",
-                (conversation_id,),
-            ).fetchone()
-        return int(row[0])
+        query = (
+            select(func.count())
+            .select_from(outbound)
+            .where(outbound.c.conversation_id == conversation_id, outbound.c.done_at.is_(None))
+        )
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     # Helpline (3422) ------------------------------------------------------------------------
 
     def open_helpline(self, conversation_id: str, code_seconds: float) -> HelplineTicket:
         """The person asked for a person of the 3422: a ticket and a fresh short code."""
         now = time.time()
-        with self._lock:
-            live = {
-                row[0]
-                for row in self._db.execute(
-                    "SELECT short_code FROM helpline WHERE code_expires_at > ?", (now,)
-                )
-            }
-            code = _new_short_code(live)
-            self._db.execute(
-                "INSERT INTO helpline(conversation_id, ticket, requested_at, short_code,"
-                " code_expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(conversation_id) DO UPDATE"
-                " SET short_code = excluded.short_code, code_expires_at = excluded.code_expires_at",
-                (conversation_id, secrets.token_urlsafe(18), now, code, now + code_seconds),
-            )
-        ticket = self.helpline(conversation_id)
-        assert ticket is not None
-        return ticket
+        for _ in range(5):  # two requests for one conversation at once: the second updates
+            try:
+                with self.engine.begin() as conn:
+                    live = set(
+                        conn.execute(
+                            select(helpline.c.short_code).where(helpline.c.code_expires_at > now)
+                        ).scalars()
+                    )
+                    values = {
+                        "short_code": _new_short_code(live),
+                        "code_expires_at": now + code_seconds,
+                    }
+                    changed = conn.execute(
+                        update(helpline)
+                        .where(helpline.c.conversation_id == conversation_id)
+                        .values(**values)
+                    ).rowcount
+                    if not changed:
+                        conn.execute(
+                            insert(helpline).values(
+                                conversation_id=conversation_id,
+                                ticket=secrets.token_urlsafe(18),
+                                requested_at=now,
+                                **values,
+                            )
+                        )
+            except IntegrityError:
+                continue
+            ticket = self.helpline(conversation_id)
+            assert ticket is not None
+            return ticket
+        raise RuntimeError("no helpline ticket could be made")
 
     def helpline(self, conversation_id: str) -> HelplineTicket | None:
-        return self._helpline_where("conversation_id = ?", conversation_id)
+        return self._helpline_where(helpline.c.conversation_id == conversation_id)
 
     def helpline_by_ticket(self, ticket: str) -> HelplineTicket | None:
-        return self._helpline_where("ticket = ?", ticket)
+        return self._helpline_where(helpline.c.ticket == ticket)
 
     def helpline_by_code(self, code: str) -> HelplineTicket | None:
-        found = self._helpline_where("short_code = ?", code)
-        return found if found is not None and found.code_live(time.time()) else None
+        found = self._helpline_where(
+            and_(helpline.c.short_code == code, helpline.c.code_expires_at > time.time())
+        )
+        return found
 
-    def _helpline_where(self, condition: str, value: str) -> HelplineTicket | None:
-        # condition comes from the fixed strings above, never from input.
-        with self._lock:
-            row = self._db.execute(
-                f"SELECT * FROM helpline WHERE {condition}",  # noqa: S608
-                (value,),
-            ).fetchone()
+    def _helpline_where(self, condition: Any) -> HelplineTicket | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(helpline).where(condition)).mappings().first()
         return HelplineTicket(**dict(row)) if row is not None else None
 
     def helpline_queue(self) -> list[tuple[HelplineTicket, str, str | None]]:
         """Waiting and taken conversations, oldest first: (ticket, channel, last user text)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT h.*, c.channel AS channel, (SELECT m.body FROM messages m"
-                " WHERE m.conversation_id = h.conversation_id AND m.sender = 'user'"
-                " ORDER BY m.id DESC LIMIT 1) AS last_body FROM helpline h"
-                " JOIN conversations c ON c.id = h.conversation_id"
-                " WHERE c.handoff IN ('requested', 'active') ORDER BY h.requested_at, h.ticket"
-            ).fetchall()
+        last_user = (
+            select(messages.c.body)
+            .where(messages.c.conversation_id == helpline.c.conversation_id)
+            .where(messages.c.sender == "user")
+            .order_by(messages.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = (
+            select(helpline, conversations.c.channel, last_user.label("last_body"))
+            .join(conversations, conversations.c.id == helpline.c.conversation_id)
+            .where(conversations.c.handoff.in_(("requested", "active")))
+            .order_by(helpline.c.requested_at, helpline.c.ticket)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
         out = []
         for row in rows:
             data = dict(row)
@@ -499,35 +621,37 @@ class ConversationStore:
 
     def claim_helpline(self, conversation_id: str, agent_id: str, agent_name: str) -> bool:
         """Give the conversation to this agent unless another agent has it (atomic)."""
-        with self._lock:
-            cursor = self._db.execute(
-                "UPDATE helpline SET agent_id = ?, agent_name = ?, taken_at = ?"
-                " WHERE conversation_id = ? AND (agent_id IS NULL OR agent_id = ?)",
-                (agent_id, agent_name, time.time(), conversation_id, agent_id),
-            )
-        return cursor.rowcount == 1
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(helpline)
+                .where(helpline.c.conversation_id == conversation_id)
+                .where(or_(helpline.c.agent_id.is_(None), helpline.c.agent_id == agent_id))
+                .values(agent_id=agent_id, agent_name=agent_name, taken_at=time.time())
+            ).rowcount
+        return changed == 1
 
     def close_helpline(self, conversation_id: str) -> None:
-        with self._lock:
-            self._db.execute("DELETE FROM helpline WHERE conversation_id = ?", (conversation_id,))
+        with self.engine.begin() as conn:
+            conn.execute(delete(helpline).where(helpline.c.conversation_id == conversation_id))
 
     def count_code_lookups(self, agent_id: str, since: float, found: bool) -> int:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT COUNT(*) FROM helpline_lookups WHERE agent_id = ? AND at > ? AND found = ?",
-                (agent_id, since, int(found)),
-            ).fetchone()
-        return int(row[0])
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(helpline_lookups)
+                    .where(helpline_lookups.c.agent_id == agent_id)
+                    .where(helpline_lookups.c.at > since)
+                    .where(helpline_lookups.c.found == found)
+                ).scalar_one()
+            )
 
     def add_code_lookup(self, agent_id: str, found: bool) -> None:
         now = time.time()
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO helpline_lookups(agent_id, at, found) VALUES (?, ?, ?)",
-                (agent_id, now, int(found)),
-            )
+        with self.engine.begin() as conn:
+            conn.execute(insert(helpline_lookups).values(agent_id=agent_id, at=now, found=found))
             # Only the last day matters for the limits.
-            self._db.execute("DELETE FROM helpline_lookups WHERE at < ?", (now - 86400,))
+            conn.execute(delete(helpline_lookups).where(helpline_lookups.c.at < now - 86400))
 
 
 def _new_short_code(taken: set[str]) -> str:
@@ -539,34 +663,11 @@ def _new_short_code(taken: set[str]) -> str:
     raise RuntimeError("no free helpline code")
 
 
-@dataclass
-class Broker:
-    """Pushes new messages and state changes to the open event streams of a conversation.
-
-    In-process: one gateway replica serves a conversation's stream. Scale-out would put
-    Redis pub/sub behind this same interface.
-    """
-
-    _subscribers: dict[str, set[asyncio.Queue[dict[str, Any]]]] = field(
-        default_factory=lambda: defaultdict(set)
+def _stored(row: Any) -> StoredMessage:
+    return StoredMessage(
+        int(row["id"]),
+        row["conversation_id"],
+        row["sender"],
+        json.loads(row["body"]),
+        row["created_at"],
     )
-
-    def subscribe(self, conversation_id: str) -> asyncio.Queue[dict[str, Any]]:
-        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue(maxsize=1000)
-        self._subscribers[conversation_id].add(queue)
-        return queue
-
-    def unsubscribe(self, conversation_id: str, queue: asyncio.Queue[dict[str, Any]]) -> None:
-        subscribers = self._subscribers.get(conversation_id)
-        if subscribers is not None:
-            subscribers.discard(queue)
-            if not subscribers:
-                del self._subscribers[conversation_id]
-
-    def publish(self, conversation_id: str, event: dict[str, Any]) -> None:
-        for queue in list(self._subscribers.get(conversation_id, ())):
-            try:
-                queue.put_nowait(event)
-            except asyncio.QueueFull:
-                # A stalled stream: the client will reconnect and replay from Last-Event-ID.
-                self.unsubscribe(conversation_id, queue)

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
 
 from bot import errors, logs, pages
 from bot.channels import internal, web
@@ -19,8 +20,10 @@ from bot.channels.base import OutboundChannel
 from bot.chat import ChatService, cancel
 from bot.console import api as console_api
 from bot.console.agents import AgentRecords, ConsoleCookie
-from bot.conversations import Broker, ConversationStore
+from bot.conversations import ConversationStore
 from bot.crypto import DataKey
+from bot.events import Broker, RedisBroker
+from bot.locks import LocalLocks, RedisLocks
 from bot.rasa_client import RasaClient
 from bot.secrets import SecretRouter
 from bot.settings import Settings, get_settings
@@ -65,14 +68,22 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         key = DataKey.load(settings.gateway_data_key, settings.data_dir)
-        store = ConversationStore(settings.gateway_db_path, key)
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        # Several replicas: events and per-conversation locks go through Redis.
+        broker = RedisBroker(redis) if redis else Broker()
+        locks = RedisLocks(redis) if redis else LocalLocks()
+        await broker.start()
+        store = ConversationStore.open(settings.gateway_db_url, key)
         rasa = RasaClient(settings.rasa_url, settings.rasa_timeout_seconds)
         secret_router = SecretRouter(
-            settings.records_url, settings.records_service_token, settings.records_timeout_seconds
+            settings.records_url,
+            settings.records_service_token,
+            settings.records_timeout_seconds,
+            tokens=store,
         )
         service = ChatService(
             store,
-            Broker(),
+            broker,
             rasa,
             secret_router,
             settings.actions_url,
@@ -80,6 +91,7 @@ def create_app(
             settings.uncertain_grace_seconds,
             settings.outbound_poll_seconds,
             settings.outbound_retry_seconds,
+            locks,
             helpline_code_seconds=settings.helpline_code_seconds,
         )
         for channel in channels:
@@ -100,6 +112,9 @@ def create_app(
             await app.state.console_records.close()
             await rasa.close()
             await secret_router.close()
+            await broker.close()
+            if redis is not None:
+                await redis.aclose()
             store.close()
 
     app = FastAPI(

@@ -1,15 +1,15 @@
 """The secret path of SPEC §4.3 (docs/contracts.md "Secrets between Rasa and the gateway").
 
 A password or a one-time code goes from the user straight to records; Rasa only receives the
-outcome intent. Nothing here logs or stores the secret, and the session token obtained at the
-end of a login or an activation stays in this process's memory only.
+outcome intent. Nothing here logs or stores the secret; the session token obtained at the end
+of a login or an activation is kept encrypted in the gateway's store (never in Rasa).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
@@ -51,19 +51,30 @@ def is_valid_request(request: Any) -> bool:
     return isinstance(request, dict) and request.get("purpose") in PURPOSES
 
 
+class SessionTokens(Protocol):
+    """Where the users' record session tokens are kept (bot.conversations.ConversationStore)."""
+
+    def save_session_token(self, conversation_id: str, token: str) -> None: ...
+    def session_token(self, conversation_id: str) -> str | None: ...
+    def drop_session_token(self, conversation_id: str) -> None: ...
+
+
 class SecretRouter:
-    def __init__(self, records_url: str, service_token: str, timeout: float) -> None:
+    def __init__(
+        self, records_url: str, service_token: str, timeout: float, *, tokens: SessionTokens
+    ) -> None:
         self._base = records_url.rstrip("/")
         self._service_token = service_token
         self._client = httpx.AsyncClient(timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)))
-        # Session tokens by conversation: memory only, never on disk, never in Rasa.
-        self._sessions: dict[str, str] = {}
+        # Session tokens by conversation: encrypted in the store, so every replica and a
+        # restarted gateway keep the person logged in; never in Rasa.
+        self._tokens = tokens
 
     async def close(self) -> None:
         await self._client.aclose()
 
     def session_token(self, conversation_id: str) -> str | None:
-        return self._sessions.get(conversation_id)
+        return self._tokens.session_token(conversation_id)
 
     async def handle(
         self,
@@ -131,7 +142,7 @@ class SecretRouter:
             if isinstance(link, _Failure):
                 outcome.error = link.code
                 return outcome
-            self._sessions[conversation_id] = str(token)
+            self._tokens.save_session_token(conversation_id, str(token))
             outcome.linked_until = str(link.get("expires_at") or "") or None
         outcome.ok = True
         return outcome

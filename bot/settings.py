@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # Credential of the internal routes (agent messages, reminders pushed to a conversation).
     gateway_internal_token: str = DEV_INTERNAL_TOKEN
     redis_url: str | None = None
+    # The gateway's conversations, queues and session tokens (SQLite in DATA_DIR by default).
+    gateway_database_url: str | None = None
     # 32 bytes in base64: encrypts external ids and session tokens at rest (bot/crypto.py).
     gateway_data_key: str | None = None
 
@@ -70,6 +72,10 @@ class Settings(BaseSettings):
     @property
     def gateway_db_path(self) -> Path:
         return self.data_dir / "gateway.db"
+
+    @property
+    def gateway_db_url(self) -> str:
+        return self.gateway_database_url or f"sqlite:///{self.gateway_db_path}"
 
     @property
     def audio_cache_dir(self) -> Path:

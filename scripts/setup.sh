@@ -11,6 +11,7 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 command -v ffmpeg >/dev/null 2>&1 || need_apt+=(ffmpeg)
+command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)  # make scale
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "installing system packages: ${need_apt[*]}"

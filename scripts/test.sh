@@ -47,6 +47,16 @@ if have_tests tests/records; then
   fi
 fi
 
+if have_tests tests/gateway; then
+  if .venv/bin/python -c "import sqlalchemy as s; s.create_engine('$PG_URL').connect().close()" 2>/dev/null; then
+    step "pytest gateway (PostgreSQL)" env GATEWAY_TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest -q tests/gateway
+  elif [ -n "${CI:-}" ]; then
+    failed+=("PostgreSQL unreachable at $PG_URL (required in CI)")
+  else
+    printf '\n\033[1;31m!!!! PostgreSQL unreachable at %s: the gateway suite did NOT run on PostgreSQL\033[0m\n' "$PG_URL"
+  fi
+fi
+
 if [ -f domain.yml ]; then
   step "rasa data validate" .venv-rasa/bin/rasa data validate --fail-on-warnings \
     --domain domain.yml --data data --config config.yml

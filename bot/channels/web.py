@@ -184,8 +184,15 @@ async def events(
                 if event["event"] == "message":
                     if event["data"]["id"] <= last:
                         continue
-                    last = event["data"]["id"]
-                    yield sse_format(event, last)
+                    # Read from the store, not the event: with several replicas an earlier
+                    # message may be announced after a later one, and none may be skipped.
+                    conversation = service.store.get(conversation_id) or conversation
+                    for message in service.store.messages(conversation_id, after_id=last):
+                        last = message.id
+                        yield sse_format(
+                            {"event": "message", "data": service.render(message, conversation)},
+                            last,
+                        )
                 else:
                     yield sse_format(event)
         finally:

@@ -3,21 +3,83 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 from gateway_fakes import FakeRasa, FakeRecords, RecordingChannel, ServerThread, free_port
+from redis.asyncio import Redis
+from sqlalchemy import MetaData, create_engine, text
 
 from bot.chat import ChatService, cancel
-from bot.conversations import Broker, ConversationStore
+from bot.conversations import ConversationStore
 from bot.crypto import DataKey
+from bot.events import Broker, RedisBroker
+from bot.locks import RedisLocks
 from bot.main import create_app
 from bot.rasa_client import RasaClient
 from bot.secrets import SecretRouter
 from bot.settings import Settings
+
+# GATEWAY_TEST_DATABASE_URL (PostgreSQL) runs the suite on it, each test database in its own
+# schema, so runs by several developers on one database never see each other's rows.
+PG_URL = os.environ.get("GATEWAY_TEST_DATABASE_URL")
+_schema_numbers = itertools.count()
+SCHEMA_PREFIX = "gateway_test_"
+
+
+def database_url(tmp: Path) -> str:
+    """A new empty gateway database: a SQLite file in `tmp`, or a new PostgreSQL schema."""
+    if not PG_URL:
+        return f"sqlite:///{tmp / 'gateway.db'}"
+    schema = f"{SCHEMA_PREFIX}{os.getpid()}_{next(_schema_numbers)}"
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    return f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_test_schemas() -> Iterator[None]:
+    yield
+    if not PG_URL:
+        return
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        schemas = conn.execute(
+            text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :prefix"),
+            {"prefix": SCHEMA_PREFIX + "%"},
+        ).scalars()
+        for schema in list(schemas):  # this run's, and those of runs that were killed
+            pid = schema.removeprefix(SCHEMA_PREFIX).split("_", 1)[0]
+            if pid.isdigit() and (int(pid) == os.getpid() or not _pid_alive(int(pid))):
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+def stored_text(url: str) -> str:
+    """Every row of every table of a gateway database, as text (to look for leaked data)."""
+    engine = create_engine(url)
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.connect() as conn:
+        dump = [repr(row) for table in meta.sorted_tables for row in conn.execute(table.select())]
+    engine.dispose()
+    return "\n".join(dump)
 
 
 class GatewayRig:
@@ -38,10 +100,14 @@ class GatewayRig:
             uncertain_grace_seconds=6.0,
             sse_keepalive_seconds=1.0,
             voice_engine="espeak",
+            gateway_database_url=database_url(tmp),
         )
         self.gateway = ServerThread(create_app(self.settings), free_port(18360, 18399))
         self.gateway.start()
         self.client = httpx.Client(base_url=self.gateway.url, timeout=10)
+
+    def stored_text(self) -> str:
+        return stored_text(self.settings.gateway_db_url)
 
     def restart_gateway(self) -> None:
         self.gateway.stop()
@@ -118,14 +184,24 @@ def fakes(module_fakes: FakeServers) -> Iterator[FakeServers]:
 class Replica:
     """One ChatService (what one gateway process runs) with its delivery worker running."""
 
-    def __init__(self, fakes: FakeServers, store: ConversationStore, channel: RecordingChannel):
+    def __init__(
+        self,
+        fakes: FakeServers,
+        store: ConversationStore,
+        channel: RecordingChannel,
+        redis: Redis | None = None,
+        prefix: str = "gateway",
+    ):
         self.store = store
+        self.redis = redis
         self.channel = channel
         self.rasa = RasaClient(fakes.rasa_server.url, 2.5)
-        self.secrets = SecretRouter(fakes.records_server.url, "dev-records-service-token", 2.5)
+        self.secrets = SecretRouter(
+            fakes.records_server.url, "dev-records-service-token", 2.5, tokens=store
+        )
         self.chat = ChatService(
             store,
-            Broker(),
+            RedisBroker(redis, prefix) if redis else Broker(),
             self.rasa,
             self.secrets,
             fakes.rasa_server.url + "/webhook",
@@ -133,36 +209,79 @@ class Replica:
             uncertain_grace=6.0,
             outbound_poll_seconds=30.0,  # far away: a delivery that comes fast was woken
             outbound_retry_seconds=0.2,
+            locks=RedisLocks(redis, prefix) if redis else None,
         )
         self.chat.register_channel(channel)
         self._worker: asyncio.Task | None = asyncio.create_task(self.chat.delivery.run())
 
     async def close(self) -> None:
         await cancel(self._worker)
+        await self.chat.broker.close()
+        if self.redis is not None:
+            await self.redis.aclose()
         await self.chat.close()
         await self.rasa.close()
         await self.secrets.close()
 
 
-def open_store(tmp: Path, key: DataKey) -> ConversationStore:
-    return ConversationStore(tmp / "gateway.db", key)
+class Replicas:
+    """Gateway replicas sharing one database and one data key: call it to make one more."""
+
+    def __init__(self, fakes: FakeServers, url: str) -> None:
+        self.fakes = fakes
+        self.url = url
+        self.key = DataKey(os.urandom(32))
+        self.made: list[Replica] = []
+        self.stores: list[ConversationStore] = []
+
+    def open_store(self, key: DataKey | None = None) -> ConversationStore:
+        store = ConversationStore.open(self.url, key or self.key)
+        self.stores.append(store)
+        return store
+
+    def __call__(self) -> Replica:
+        self.made.append(Replica(self.fakes, self.open_store(), RecordingChannel()))
+        return self.made[-1]
+
+    async def scaled(self, redis_url: str, prefix: str) -> Replica:
+        """A replica as with REDIS_URL set: events and locks through Redis."""
+        redis = Redis.from_url(redis_url)
+        replica = Replica(self.fakes, self.open_store(), RecordingChannel(), redis, prefix)
+        self.made.append(replica)
+        await replica.chat.broker.start()
+        return replica
+
+    async def close(self) -> None:
+        for replica in self.made:
+            await replica.close()
+        for store in self.stores:
+            store.close()
 
 
 @pytest.fixture
-async def replicas(fakes: FakeServers, tmp_path: Path) -> AsyncIterator[Callable[[], Replica]]:
-    """Make gateway replicas sharing one store and one data key."""
-    key = DataKey(os.urandom(32))
-    made: list[Replica] = []
-    stores: list[ConversationStore] = []
+async def replicas(fakes: FakeServers, tmp_path: Path) -> AsyncIterator[Replicas]:
+    made = Replicas(fakes, database_url(tmp_path))
+    yield made
+    await made.close()
 
-    def make() -> Replica:
-        store = open_store(tmp_path, key)
-        stores.append(store)
-        made.append(Replica(fakes, store, RecordingChannel()))
-        return made[-1]
 
-    yield make
-    for replica in made:
-        await replica.close()
-    for store in stores:
-        store.close()
+# Scale-out tests need Redis: GATEWAY_TEST_REDIS_URL (else REDIS_URL, else the local default).
+REDIS_URL = (
+    os.environ.get("GATEWAY_TEST_REDIS_URL")
+    or os.environ.get("REDIS_URL")
+    or "redis://127.0.0.1:6379/0"
+)
+
+
+@pytest.fixture
+async def redis_url() -> str:
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except Exception as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"Redis unreachable at {REDIS_URL} ({type(exc).__name__})")
+    finally:
+        await client.aclose()
+    return REDIS_URL

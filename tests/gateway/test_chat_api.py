@@ -232,3 +232,26 @@ def test_access_log_hides_conversation_ids() -> None:
     RedactConversationIds().filter(record)
     assert "SECRETID" not in record.getMessage()
     assert "/api/conversations/…/events" in record.getMessage()
+
+
+def test_event_stream_never_skips_a_message_announced_late(rig) -> None:
+    """With several replicas, the event of an earlier message can arrive after a later one."""
+    cid = rig.new_conversation()
+    seen: list[dict] = []
+    ready = threading.Event()
+    url = f"{rig.gateway.url}/api/conversations/{cid}/events"
+    reader = threading.Thread(target=read_events, args=(url, 2, seen, ready), daemon=True)
+    reader.start()
+    assert ready.wait(5)
+    time.sleep(0.2)
+    # Stored by "another replica" whose event is not here yet.
+    rig.gateway.app.state.chat.store.add_message(cid, "system", {"text": "Premier."})
+    token = {"Authorization": f"Bearer {rig.settings.gateway_internal_token}"}
+    pushed = rig.client.post(
+        f"/internal/conversations/{cid}/messages",
+        json={"text": "Deuxième.", "from": "system"},
+        headers=token,
+    )
+    assert pushed.status_code == 200
+    reader.join(10)
+    assert [m["text"] for m in seen] == ["Premier.", "Deuxième."]

@@ -16,8 +16,9 @@ import pytest
 from bot import messages
 from bot.chat import ChatService, HandoffTaken
 from bot.console.agents import COOKIE_NAME, ConsoleCookie
-from bot.conversations import Broker, ConversationStore
+from bot.conversations import ConversationStore
 from bot.crypto import DataKey
+from bot.events import Broker
 from bot.rasa_client import RasaClient
 from bot.secrets import SecretRouter
 
@@ -26,7 +27,7 @@ KEY = DataKey(b"\x07" * 32)
 
 @pytest.fixture
 def store(tmp_path) -> ConversationStore:
-    store = ConversationStore(tmp_path / "gateway.db", KEY)
+    store = ConversationStore.open(f"sqlite:///{tmp_path / 'gateway.db'}", KEY)
     yield store
     store.close()
 
@@ -84,12 +85,12 @@ def test_wrong_lookups_are_counted_per_agent(store: ConversationStore) -> None:
 
 
 def test_the_code_survives_a_gateway_restart(tmp_path) -> None:
-    store = ConversationStore(tmp_path / "gateway.db", KEY)
+    store = ConversationStore.open(f"sqlite:///{tmp_path / 'gateway.db'}", KEY)
     conversation = store.create()
     ticket = store.open_helpline(conversation.id, 60)
     store.claim_helpline(conversation.id, "agent-a", "Nadia")
     store.close()
-    again = ConversationStore(tmp_path / "gateway.db", KEY)
+    again = ConversationStore.open(f"sqlite:///{tmp_path / 'gateway.db'}", KEY)
     try:
         found = again.helpline_by_code(ticket.short_code or "")
         assert found is not None and found.agent_id == "agent-a"
@@ -107,7 +108,7 @@ def test_second_agent_is_refused_and_only_the_holder_hands_back(store) -> None:
             store,
             Broker(),
             RasaClient("http://127.0.0.1:9", 0.5),
-            SecretRouter("http://127.0.0.1:9", "token", 0.5),
+            SecretRouter("http://127.0.0.1:9", "token", 0.5, tokens=store),
             "http://127.0.0.1:9/webhook",
             1.0,
         )

@@ -71,6 +71,7 @@ def test_secret_never_written_to_the_gateway_database(rig) -> None:
     cid = rig.new_conversation()
     rig.say(cid, "connexion")
     rig.say(cid, "Zq9!unique-password-42")
+    assert "Zq9!unique-password-42" not in rig.stored_text()
     db = rig.settings.gateway_db_path
     raw = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
     assert b"Zq9!unique-password-42" not in raw

@@ -141,6 +141,7 @@ class Stack:
             }
         )
         env.pop("REDIS_URL", None)
+        env.pop("GATEWAY_DATABASE_URL", None)  # the embedded default: SQLite in DATA_DIR
         env.pop("TRACKER_DB_URL", None)
         env.pop("LOCK_STORE", None)
         env.update(self.extra_env)
