@@ -54,6 +54,10 @@ class ConversationNotFound(Exception):
     pass
 
 
+class HandoffTaken(Exception):
+    """Another person of the 3422 has this conversation (one agent at a time)."""
+
+
 def clean_text(text: str) -> str:
     """User text as Rasa may receive it: never a command, never a gateway signal.
 
@@ -100,6 +104,7 @@ class ChatService:
         outbound_retry_seconds: float = 1.0,
         locks: LocalLocks | None = None,
         secret_guard_seconds: float = 900.0,
+        helpline_code_seconds: float = 1800.0,
     ) -> None:
         self.store = store
         self.broker = broker
@@ -110,6 +115,7 @@ class ChatService:
         # Seconds to wait for a timed-out message to show up in Rasa's tracker before
         # sending it again (Rasa waits on the actions, the actions on records).
         self._uncertain_grace = uncertain_grace
+        self._helpline_code_seconds = helpline_code_seconds
         # One turn at a time per conversation (across replicas with RedisLocks).
         self.locks = locks or LocalLocks()
         # Ids of the non-user messages of each conversation's current turn: one outbound batch.
@@ -452,7 +458,10 @@ class ChatService:
         produced = [self._add(conversation_id, "bot", body) for body in bodies]
         if handoff and self._get(conversation_id).handoff == "none":
             self.store.set_handoff(conversation_id, "requested")
-            body = {"text": messages.text("handoff_requested"), "pictogram": "phone"}
+            ticket = self.store.open_helpline(conversation_id, self._helpline_code_seconds)
+            code = messages.text("handoff_code").format(code=" ".join(ticket.short_code or ""))
+            text = messages.text("handoff_requested") + "\n" + code
+            body = {"text": text, "pictogram": "phone"}
             produced.append(self._add(conversation_id, "system", body))
         return produced
 
@@ -515,16 +524,38 @@ class ChatService:
         self._emit_state(conversation_id)
         return self.state(self._get(conversation_id))
 
-    async def set_handoff(self, conversation_id: str, active: bool) -> dict[str, Any]:
+    async def set_handoff(
+        self,
+        conversation_id: str,
+        active: bool,
+        agent_id: str | None = None,
+        agent_name: str | None = None,
+    ) -> dict[str, Any]:
+        """Take over (Rasa paused) or hand back. With an agent: one agent at a time, and only
+        the agent who has it hands it back (else HandoffTaken)."""
         async with self._turn(conversation_id):
             conversation = self._get(conversation_id)
+            if agent_id is not None:
+                ticket = self.store.helpline(conversation_id)
+                if ticket is None:
+                    ticket = self.store.open_helpline(conversation_id, 0)
+                if active and not self.store.claim_helpline(
+                    conversation_id, agent_id, agent_name or ""
+                ):
+                    raise HandoffTaken(conversation_id)
+                if not active and ticket.agent_id != agent_id:
+                    raise HandoffTaken(conversation_id)
             if active and conversation.handoff != "active":
                 self.store.set_handoff(conversation_id, "active")
-                body = {"text": messages.text("agent_joined"), "pictogram": "phone"}
-                self._add(conversation_id, "system", body)
+                text = messages.text("agent_joined")
+                if agent_name:
+                    text = messages.text("agent_joined_named").format(name=agent_name)
+                self._add(conversation_id, "system", {"text": text, "pictogram": "phone"})
             elif not active and conversation.handoff != "none":
                 self.store.set_handoff(conversation_id, "none")
                 self._add(conversation_id, "system", {"text": messages.text("agent_left")})
+            if not active:
+                self.store.close_helpline(conversation_id)
             self._emit_state(conversation_id)
             return self.state(self._get(conversation_id))
 

@@ -26,12 +26,25 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.crypto import DataKey
 from bot.db import make_engine, migrate
-from bot.tables import conversations, messages, outbound, queue, session_tokens
+from bot.tables import (
+    conversations,
+    helpline,
+    helpline_lookups,
+    messages,
+    outbound,
+    queue,
+    session_tokens,
+)
 
 log = logging.getLogger("bot.store")
 HANDOFF_STATES = ("none", "requested", "active")
 # What new_conversation_id makes; anything else cannot name a conversation.
 CONVERSATION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+# Helpline (3422): one `helpline` row per conversation that asked for a person, deleted when
+# the agent hands back. `ticket` is the console's handle: the conversation id (the widget's
+# credential) never leaves the gateway. `short_code` is read out by the person on the phone.
+SHORT_CODE_DIGITS = 4
 
 
 @dataclass
@@ -47,6 +60,21 @@ class Conversation:
     login_challenge: str | None
     last_activity_at: float = 0.0
     handoff_at: float | None = None
+
+
+@dataclass
+class HelplineTicket:
+    conversation_id: str
+    ticket: str
+    requested_at: float
+    short_code: str | None
+    code_expires_at: float | None
+    agent_id: str | None
+    agent_name: str | None
+    taken_at: float | None
+
+    def code_live(self, now: float) -> bool:
+        return bool(self.short_code) and (self.code_expires_at or 0) > now
 
 
 @dataclass
@@ -528,6 +556,130 @@ class ConversationStore:
         )
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
+
+    # Helpline (3422) ------------------------------------------------------------------------
+
+    def open_helpline(self, conversation_id: str, code_seconds: float) -> HelplineTicket:
+        """The person asked for a person of the 3422: a ticket and a fresh short code."""
+        now = time.time()
+        for _ in range(5):  # two requests for one conversation at once: the second updates
+            try:
+                with self.engine.begin() as conn:
+                    live = set(
+                        conn.execute(
+                            select(helpline.c.short_code).where(helpline.c.code_expires_at > now)
+                        ).scalars()
+                    )
+                    values = {
+                        "short_code": _new_short_code(live),
+                        "code_expires_at": now + code_seconds,
+                    }
+                    changed = conn.execute(
+                        update(helpline)
+                        .where(helpline.c.conversation_id == conversation_id)
+                        .values(**values)
+                    ).rowcount
+                    if not changed:
+                        conn.execute(
+                            insert(helpline).values(
+                                conversation_id=conversation_id,
+                                ticket=secrets.token_urlsafe(18),
+                                requested_at=now,
+                                **values,
+                            )
+                        )
+            except IntegrityError:
+                continue
+            ticket = self.helpline(conversation_id)
+            assert ticket is not None
+            return ticket
+        raise RuntimeError("no helpline ticket could be made")
+
+    def helpline(self, conversation_id: str) -> HelplineTicket | None:
+        return self._helpline_where(helpline.c.conversation_id == conversation_id)
+
+    def helpline_by_ticket(self, ticket: str) -> HelplineTicket | None:
+        return self._helpline_where(helpline.c.ticket == ticket)
+
+    def helpline_by_code(self, code: str) -> HelplineTicket | None:
+        found = self._helpline_where(
+            and_(helpline.c.short_code == code, helpline.c.code_expires_at > time.time())
+        )
+        return found
+
+    def _helpline_where(self, condition: Any) -> HelplineTicket | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(helpline).where(condition)).mappings().first()
+        return HelplineTicket(**dict(row)) if row is not None else None
+
+    def helpline_queue(self) -> list[tuple[HelplineTicket, str, str | None]]:
+        """Waiting and taken conversations, oldest first: (ticket, channel, last user text)."""
+        last_user = (
+            select(messages.c.body)
+            .where(messages.c.conversation_id == helpline.c.conversation_id)
+            .where(messages.c.sender == "user")
+            .order_by(messages.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+        query = (
+            select(helpline, conversations.c.channel, last_user.label("last_body"))
+            .join(conversations, conversations.c.id == helpline.c.conversation_id)
+            .where(conversations.c.handoff.in_(("requested", "active")))
+            .order_by(helpline.c.requested_at, helpline.c.ticket)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        out = []
+        for row in rows:
+            data = dict(row)
+            channel, last_body = data.pop("channel"), data.pop("last_body")
+            last_text = json.loads(last_body).get("text") if last_body else None
+            out.append((HelplineTicket(**data), channel, last_text))
+        return out
+
+    def claim_helpline(self, conversation_id: str, agent_id: str, agent_name: str) -> bool:
+        """Give the conversation to this agent unless another agent has it (atomic)."""
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(helpline)
+                .where(helpline.c.conversation_id == conversation_id)
+                .where(or_(helpline.c.agent_id.is_(None), helpline.c.agent_id == agent_id))
+                .values(agent_id=agent_id, agent_name=agent_name, taken_at=time.time())
+            ).rowcount
+        return changed == 1
+
+    def close_helpline(self, conversation_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(helpline).where(helpline.c.conversation_id == conversation_id))
+
+    def count_code_lookups(self, agent_id: str, since: float, found: bool) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(
+                    select(func.count())
+                    .select_from(helpline_lookups)
+                    .where(helpline_lookups.c.agent_id == agent_id)
+                    .where(helpline_lookups.c.at > since)
+                    .where(helpline_lookups.c.found == found)
+                ).scalar_one()
+            )
+
+    def add_code_lookup(self, agent_id: str, found: bool) -> None:
+        now = time.time()
+        with self.engine.begin() as conn:
+            conn.execute(insert(helpline_lookups).values(agent_id=agent_id, at=now, found=found))
+            # Only the last day matters for the limits.
+            conn.execute(delete(helpline_lookups).where(helpline_lookups.c.at < now - 86400))
+
+
+def _new_short_code(taken: set[str]) -> str:
+    """A random code that no live ticket holds (a person must never reach someone else)."""
+    for _ in range(1000):
+        code = "".join(secrets.choice("0123456789") for _ in range(SHORT_CODE_DIGITS))
+        if code not in taken:
+            return code
+    raise RuntimeError("no free helpline code")
 
 
 def _stored(row: Any) -> StoredMessage:

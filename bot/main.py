@@ -20,6 +20,8 @@ from bot.channels import internal, sms, telegram, web
 from bot.channels.base import OutboundChannel
 from bot.channels.channel_state import ChannelState
 from bot.chat import ChatService, cancel
+from bot.console import api as console_api
+from bot.console.agents import AgentRecords, ConsoleCookie
 from bot.conversations import ConversationStore
 from bot.crypto import DataKey
 from bot.events import Broker, RedisBroker
@@ -69,6 +71,18 @@ def start_channels(settings: Settings, service: ChatService, voice: Any) -> dict
     return channels
 
 
+# The console runs only its own files: no inline script, no framing by another site.
+CONSOLE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self';"
+        " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
 def create_app(
     settings: Settings | None = None, channels: Sequence[OutboundChannel] = ()
 ) -> FastAPI:
@@ -105,10 +119,14 @@ def create_app(
             outbound_retry_seconds=settings.outbound_retry_seconds,
             locks=locks,
             secret_guard_seconds=settings.secret_guard_seconds,
+            helpline_code_seconds=settings.helpline_code_seconds,
         )
         for channel in channels:
             service.register_channel(channel)
         app.state.chat = service
+        app.state.console_records = AgentRecords(
+            settings.records_url, settings.records_timeout_seconds
+        )
         app.state.voice = load_voice(settings)
         app.state.channels = start_channels(settings, service, app.state.voice)
         for channel in app.state.channels.values():
@@ -131,6 +149,7 @@ def create_app(
             for channel in app.state.channels.values():
                 channel.state.close()  # one state shared by the channels: closing twice is safe
             await service.close()
+            await app.state.console_records.close()
             await rasa.close()
             await secret_router.close()
             await broker.close()
@@ -150,6 +169,9 @@ def create_app(
     app.state.settings = settings
     app.state.conversation_limiter = RateLimiter(settings.conversations_per_address_per_minute)
     app.state.message_limiter = RateLimiter(settings.messages_per_address_per_minute)
+    app.state.console_cookie = ConsoleCookie(
+        settings.gateway_internal_token, settings.console_idle_seconds
+    )
     errors.install(app)
     # Any website may embed the widget; the conversation id, not a cookie, is the credential.
     app.add_middleware(
@@ -167,6 +189,7 @@ def create_app(
         app.include_router(telegram.router)
     if settings.sms_configured:
         app.include_router(sms.router)
+    app.include_router(console_api.router)
 
     widget_dir = settings.widget_dir
 
@@ -187,6 +210,18 @@ def create_app(
         return HTMLResponse(pages.render(widget_dir / "embed.html", texts))
 
     app.mount("/widget", StaticFiles(directory=widget_dir, check_dir=False), name="widget")
+
+    console_dir = settings.console_dir
+
+    @app.get("/console", include_in_schema=False)
+    async def console_page() -> HTMLResponse:
+        """The helpline (3422) console: agents only (its API checks every call)."""
+        page = pages.render(console_dir / "index.html", console_dir / "texts.fr.json")
+        return HTMLResponse(page, headers=CONSOLE_HEADERS)
+
+    app.mount(
+        "/console/static", StaticFiles(directory=console_dir, check_dir=False), name="console"
+    )
     return app
 
 

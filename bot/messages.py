@@ -43,7 +43,9 @@ MESSAGES: dict[str, str] = {
     "handoff_requested": (
         "Une personne du 3422 va vous répondre ici.\nAttendez quelques minutes, s'il vous plaît."
     ),
+    "handoff_code": "Votre code pour le 3422 : {code}.\nSi vous appelez le 3422, donnez ce code.",
     "agent_joined": "Une personne du 3422 vous répond maintenant.",
+    "agent_joined_named": "{name}, une personne du 3422, vous répond maintenant.",
     "agent_left": (
         "La personne du 3422 a quitté la conversation.\nL'assistant vous répond de nouveau."
     ),
@@ -112,6 +114,20 @@ MESSAGES: dict[str, str] = {
         "Écrivez votre question en quelques mots.\n"
         "Pour arrêter les messages, envoyez STOP.\n"
         "Pour parler à une personne, appelez le 3422 : c'est gratuit."
+    ),
+    # Errors of the helpline console (bot/console): the agents read them.
+    "agent_unauthenticated": "Connectez-vous d'abord avec votre compte du 3422.",
+    "agent_wrong_credentials": "L'identifiant ou le mot de passe est faux.\nEssayez de nouveau.",
+    "agent_too_many_attempts": "Vous avez fait trop d'essais.\nAttendez quelques minutes.",
+    "agent_only": "Seules les personnes du 3422 peuvent utiliser cette page.",
+    "helpline_ticket_not_found": "Cette personne n'attend plus le 3422.",
+    "helpline_taken": "Une autre personne du 3422 aide déjà cette personne.",
+    "helpline_not_taken": "Prenez d'abord la conversation.\nEnsuite, vous pouvez écrire.",
+    "helpline_code_unknown": "Ce code ne marche pas.\nVérifiez le code avec la personne.",
+    "helpline_too_many_lookups": "Vous avez essayé trop de codes.\nAttendez 15 minutes.",
+    "records_unavailable": (
+        "Le service des dossiers ne marche pas pour le moment.\n"
+        "Essayez de nouveau dans quelques minutes."
     ),
 }
 

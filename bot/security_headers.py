@@ -49,7 +49,8 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
                 for name, value in self.headers.items():
-                    headers[name] = value
+                    # A page that sets its own, stricter policy (the console) keeps it.
+                    headers.setdefault(name, value)
                 if personal:
                     # Answers, their audio included, are personal: no cache keeps them.
                     headers["Cache-Control"] = "no-store"

@@ -72,6 +72,14 @@ class Settings(BaseSettings):
     # After a failed or abandoned secret, seconds during which a retyped code or password is
     # held back (records locks a login for 15 minutes after too many tries).
     secret_guard_seconds: float = 900.0
+    # Helpline console (3422): the console ends after this many seconds without an agent action.
+    console_idle_seconds: float = 900.0
+    # The short code a person reads out to the 3422 lives this long.
+    helpline_code_seconds: float = 1800.0
+    # Wrong codes an agent may try within the window (guessing one of 10,000 codes is hopeless).
+    helpline_lookup_max_failures: int = 5
+    helpline_lookup_window_seconds: float = 900.0
+    console_dir: Path = PROJECT_ROOT / "web_console"
     voice_engine: str = "auto"
     voice_cache_dir: Path | None = None
     widget_dir: Path = PROJECT_ROOT / "web_widget"

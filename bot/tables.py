@@ -98,3 +98,29 @@ session_tokens = Table(
     Column("token", Text, nullable=False),  # encrypted records session token
     Column("updated_at", Float, nullable=False),
 )
+
+# Helpline (3422): a conversation that asked for a person (deleted when the agent hands back),
+# and the short-code lookups of each agent (for the limit on wrong codes).
+helpline = Table(
+    "helpline",
+    metadata,
+    Column("conversation_id", String(64), ForeignKey("conversations.id"), primary_key=True),
+    Column("ticket", String(40), nullable=False, unique=True),  # the console's handle
+    Column("requested_at", Float, nullable=False),
+    Column("short_code", String(8)),
+    Column("code_expires_at", Float),
+    Column("agent_id", String(64)),
+    Column("agent_name", String(100)),
+    Column("taken_at", Float),
+    Index("ix_helpline_short_code", "short_code"),
+)
+
+helpline_lookups = Table(
+    "helpline_lookups",
+    metadata,
+    Column("id", RowId, primary_key=True, autoincrement=True),
+    Column("agent_id", String(64), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("found", Boolean, nullable=False),
+    Index("ix_helpline_lookups_agent", "agent_id", "at"),
+)

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from records.body_limit import BodyLimit
 from records.db import Database
 from records.errors import install_error_handlers
-from records.routers import activation, assistant, auth, dev, health, me, refusals
+from records.routers import activation, assistant, auth, dev, health, helpline, me, refusals
 from records.services import outbox
 from records.services.sender import Sender, make_sender
 from records.settings import Settings, apply_security_settings, get_settings
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, sender: Sender | None = None) -
         json_bytes=settings.max_json_body_bytes,
         upload_bytes=settings.max_upload_body_bytes,
     )
-    for module in (health, activation, auth, me, refusals, assistant):
+    for module in (health, activation, auth, me, refusals, assistant, helpline):
         app.include_router(module.router)
     # The record itself (issue 3): the person's routes and the professionals' routes.
     from records.routers import record_me, record_pro

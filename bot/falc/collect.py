@@ -30,6 +30,7 @@ PLACES = (
     "bot/messages.py",
     "bot/messages_*.py",
     "web_widget/texts.fr.json",
+    "web_console/texts.fr.json",
     "actions/formatting.py",
 )
 # Modules where only some names hold user-facing words: the fragments that fill the

@@ -34,7 +34,7 @@ def me(
     if caller.kind == "agent":
         agent = session.get(HelplineAgent, caller.agent_id)
         assert agent is not None
-        return Me(kind="agent", display_name=agent.display_name)
+        return Me(kind="agent", display_name=agent.display_name, agent_id=agent.id)
     person_id = require_person(caller)
     person = people.get_person(session, person_id)
     account = session.get(Account, caller.account_id)

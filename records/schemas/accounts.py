@@ -147,6 +147,7 @@ class Me(BaseModel):
     session_expires_at: datetime | None = None
     profession: str | None = None
     display_name: str | None = None
+    agent_id: str | None = None
 
 
 class RefusalIn(_In):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 import time
 
@@ -195,7 +196,10 @@ def test_handoff_payload_from_rasa_tells_the_user(rig) -> None:
     cid = rig.new_conversation()
     out = rig.say(cid, "humain")
     assert [m["from"] for m in out["messages"]] == ["bot", "system"]
-    assert out["messages"][1]["text"] == messages.text("handoff_requested")
+    told = out["messages"][1]["text"]
+    assert told.startswith(messages.text("handoff_requested") + "\n")
+    # The short code the person reads out to the 3422, digit by digit.
+    assert re.search(r"Votre code pour le 3422 : \d \d \d \d\.", told), told
     assert rig.client.get(f"/api/conversations/{cid}").json()["handoff"] == "requested"
 
 

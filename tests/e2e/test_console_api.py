@@ -1,0 +1,230 @@
+"""The helpline (3422) console's API against the four real processes: an agent finds the
+person, takes over, writes, hands back; every action reaches records' access log; only
+agents get in; one agent at a time; codes cannot be guessed."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import threading
+import time
+
+from support.chat import DEMO, Records
+from support.helpline import Console, add_agent, ask_for_a_human
+from support.stack import Stack, http_json
+
+from bot.console.agents import COOKIE_NAME, ConsoleCookie
+
+PRO_KEY = "pro_demo_laurent_medecin_traitant_4f9a2c"  # docs/demo-identities.md
+
+
+def test_agent_takes_over_writes_and_hands_back(healthy_stack: Stack) -> None:
+    chat, code = ask_for_a_human(healthy_stack)
+    agent = Console(healthy_stack).login()
+
+    item = agent.queue_item()  # the newest one is this person's
+    assert item["channel"] == "web" and item["handoff"] == "requested"
+    assert item["last_user_text"].startswith("je voudrais parler")
+    assert item["taken_by"] is None and item["waiting_seconds"] >= 0
+
+    status, found = agent.call("POST", "/lookup", {"code": code})
+    assert status == 200 and found["ticket"] == item["ticket"]
+    status, view = agent.call("PUT", f"/tickets/{item['ticket']}/agent")
+    assert status == 200, view
+    assert view["taken_by_me"] and view["handoff"] == "active"
+    joined = chat.history()["messages"][-1]
+    assert joined["from"] == "system"
+    assert joined["text"] == "Agent, une personne du 3422, vous répond maintenant."
+
+    status, sent = agent.call(
+        "POST", f"/tickets/{item['ticket']}/messages", {"text": "Bonjour, je m'appelle Nadia"}
+    )
+    assert status == 201, sent
+    last = chat.history()["messages"][-1]
+    assert (last["from"], last["text"], last["agent_name"]) == (
+        "agent",
+        "Bonjour, je m'appelle Nadia",
+        "Agent",
+    )
+
+    assert chat.say("merci, j'ai perdu mon code") == []  # the assistant is paused
+    status, view = agent.call("GET", f"/tickets/{item['ticket']}")
+    assert status == 200
+    assert view["messages"][-1] == {**view["messages"][-1], "from": "user"}
+    assert view["messages"][-1]["text"] == "merci, j'ai perdu mon code"
+    assert "audio_path" not in view["messages"][-1]
+
+    status, _ = agent.call("DELETE", f"/tickets/{item['ticket']}/agent")
+    assert status == 204
+    assert chat.history()["handoff"] == "none"
+    answers = chat.say("bonjour")
+    assert answers and answers[0]["from"] == "bot", chat.dump()
+    # The call is over: the ticket and its code are gone.
+    assert agent.call("GET", f"/tickets/{item['ticket']}")[0] == 404
+    assert agent.call("POST", "/lookup", {"code": code})[0] == 404
+
+
+def test_agent_actions_appear_in_the_persons_access_log(healthy_stack: Stack) -> None:
+    records = Records(healthy_stack)
+    camille = DEMO["camille"]
+    records.activate(camille)
+    status, challenge = records.call(
+        "POST", "/auth/login", {"identifier": camille.identifier, "password": camille.password}
+    )
+    assert status == 200, challenge
+    before = len(records.outbox(camille.phone))
+    code = records.latest_code(camille.phone, after=before - 1)
+    status, session = records.call(
+        "POST", f"/auth/login/{challenge['challenge_id']}/verify", {"code": code}
+    )
+    assert status == 200, session
+    chat, code = ask_for_a_human(healthy_stack)
+    status, _ = records.call(
+        "POST",
+        "/assistant/links",
+        {"conversation_id": chat.conversation_id},
+        bearer=session["token"],
+    )
+    assert status == 201
+
+    agent = Console(healthy_stack).login()
+    item = agent.queue_item(agent.call("POST", "/lookup", {"code": code})[1]["ticket"])
+    assert agent.call("GET", f"/tickets/{item['ticket']}")[0] == 200
+    assert agent.call("PUT", f"/tickets/{item['ticket']}/agent")[0] == 200
+    status, log = records.call("GET", "/me/access-log", bearer=session["token"])
+    assert status == 200, log
+    seen = [(e["actor_name"], e["action"]) for e in log if e["actor_role"] == "agent"]
+    assert ("Un conseiller du 3422", "helpline_read") in seen
+    assert ("Un conseiller du 3422", "helpline_take_over") in seen
+    agent.call("DELETE", f"/tickets/{item['ticket']}/agent")
+
+
+def test_only_agents_reach_the_console_api(healthy_stack: Stack) -> None:
+    records = Records(healthy_stack)
+    rose = DEMO["rose"]
+    records.activate(rose)
+    status, challenge = records.call(
+        "POST", "/auth/login", {"identifier": rose.identifier, "password": rose.password}
+    )
+    assert status == 200
+    code = records.latest_code(rose.phone, after=len(records.outbox(rose.phone)) - 1)
+    status, session = records.call(
+        "POST", f"/auth/login/{challenge['challenge_id']}/verify", {"code": code}
+    )
+    assert status == 200
+    gateway = healthy_stack.url("gateway")
+
+    # No credential at all.
+    status, body = http_json("GET", gateway + "/api/console/queue")
+    assert status == 401 and body["error"]["code"] == "agent_unauthenticated"
+    # A patient's own identifier and password are not a helpline account.
+    status, body = Console(healthy_stack).call(
+        "POST", "/session", {"login": rose.identifier, "password": rose.password}
+    )
+    assert status == 401 and body["error"]["code"] == "agent_wrong_credentials"
+    # Even a genuine console cookie carrying a patient's session or a professional's key is
+    # refused: records says who the token belongs to.
+    cookie = ConsoleCookie(healthy_stack.internal_token, 900)
+    for token in (session["token"], PRO_KEY):
+        forged = {"Cookie": f"{COOKIE_NAME}={cookie.make(token)}"}
+        status, body = http_json("GET", gateway + "/api/console/queue", headers=forged)
+        assert status == 401 and body["error"]["code"] == "agent_unauthenticated", token[:8]
+
+    # After logout the same cookie no longer works.
+    agent = Console(healthy_stack).login()
+    assert agent.call("GET", "/session")[1]["display_name"] == "Agent 3422 (démo)"
+    assert agent.call("DELETE", "/session")[0] == 204
+    assert agent.call("GET", "/queue")[0] == 401
+
+
+def test_two_agents_take_the_same_conversation_one_wins(healthy_stack: Stack) -> None:
+    _, code = ask_for_a_human(healthy_stack)
+    first = Console(healthy_stack).login()
+    second = Console(healthy_stack).login(*add_agent(healthy_stack, "agentpaul", "Paul Martin"))
+    ticket = first.call("POST", "/lookup", {"code": code})[1]["ticket"]
+    results: dict[str, tuple[int, object]] = {}
+
+    def take(name: str, console: Console) -> None:
+        results[name] = console.call("PUT", f"/tickets/{ticket}/agent")
+
+    threads = [threading.Thread(target=take, args=pair) for pair in (("a", first), ("b", second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    statuses = sorted(status for status, _ in results.values())
+    assert statuses == [200, 409], results
+    loser = next(body for status, body in results.values() if status == 409)
+    assert loser["error"]["code"] == "helpline_taken"
+    assert loser["error"]["message"] == "Une autre personne du 3422 aide déjà cette personne."
+    winner = first if results["a"][0] == 200 else second
+    loser_console = second if winner is first else first
+    # The loser cannot write nor hand back; the queue tells them who has it.
+    status, body = loser_console.call("POST", f"/tickets/{ticket}/messages", {"text": "Bonjour"})
+    assert status == 409 and body["error"]["code"] == "helpline_not_taken"
+    assert loser_console.call("DELETE", f"/tickets/{ticket}/agent")[0] == 409
+    item = loser_console.queue_item(ticket)
+    assert item["taken_by"] in ("Agent", "Paul") and not item["taken_by_me"]
+    assert winner.call("DELETE", f"/tickets/{ticket}/agent")[0] == 204
+
+
+def test_wrong_expired_and_guessed_codes_are_refused(healthy_stack: Stack) -> None:
+    _, code = ask_for_a_human(healthy_stack)
+    agent = Console(healthy_stack).login(*add_agent(healthy_stack, "agentlea", "Léa Petit"))
+    wrong = f"{(int(code) + 1) % 10000:04d}"
+    status, body = agent.call("POST", "/lookup", {"code": wrong})
+    assert status == 404 and body["error"]["code"] == "helpline_code_unknown"
+
+    # The code of another person, expired (its time passed): refused too.
+    _, old_code = ask_for_a_human(healthy_stack)
+    with sqlite3.connect(healthy_stack.data_dir / "gateway.db") as db:
+        db.execute(
+            "UPDATE helpline SET code_expires_at = ? WHERE short_code = ?",
+            (time.time() - 1, old_code),
+        )
+    status, body = agent.call("POST", "/lookup", {"code": old_code})
+    assert status == 404 and body["error"]["code"] == "helpline_code_unknown"
+
+    # After a few wrong codes the agent must wait, even with the right code.
+    for _ in range(3):
+        agent.call("POST", "/lookup", {"code": wrong})
+    status, body = agent.call("POST", "/lookup", {"code": code})
+    assert status == 429 and body["error"]["code"] == "helpline_too_many_lookups"
+
+
+def test_agent_starts_an_activation_the_code_goes_to_the_person(healthy_stack: Stack) -> None:
+    """Jeanne (demo: only a phone) calls the 3422; the agent starts her activation "with a
+    professional": records keeps the agent as helper and texts the code to Jeanne's phone."""
+    records = Records(healthy_stack)
+    jeanne_phone = "+33689012356"
+    sent_before = len(records.outbox(jeanne_phone))
+    _, code = ask_for_a_human(healthy_stack)
+    agent = Console(healthy_stack).login()
+    ticket = agent.call("POST", "/lookup", {"code": code})[1]["ticket"]
+    body = {"birth_date": "1948-02-02", "vitale_serial": "1000000707", "channel": "sms"}
+    # Only the agent who took the conversation may do it.
+    assert agent.call("POST", f"/tickets/{ticket}/activation", body)[0] == 409
+    assert agent.call("PUT", f"/tickets/{ticket}/agent")[0] == 200
+
+    status, wrong = agent.call(
+        "POST", f"/tickets/{ticket}/activation", {**body, "birth_date": "1948-02-03"}
+    )
+    assert status == 404 and wrong["error"]["code"] == "identity_not_found"
+    assert wrong["error"]["message"]  # records' easy-to-read text, for the agent to say
+
+    status, started = agent.call("POST", f"/tickets/{ticket}/activation", body)
+    assert status == 201, started
+    assert "•" in started["sent_to"]  # masked, as records shows contacts
+    status, activation = records.call("GET", f"/activations/{started['activation_id']}")
+    assert status == 200 and activation["mode"] == "professional"
+    assert len(records.outbox(jeanne_phone)) == sent_before + 1
+    # The code went to Jeanne, not to the agent: nothing in the console shows it.
+    sms = records.outbox(jeanne_phone)[-1]["body"]
+    sent_code = re.search(r"\d{6}", sms)
+    assert sent_code
+    view = agent.call("GET", f"/tickets/{ticket}")[1]
+    assert sent_code.group(0) not in json.dumps(view) and sent_code.group(0) not in json.dumps(
+        started
+    )
+    agent.call("DELETE", f"/tickets/{ticket}/agent")
