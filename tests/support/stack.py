@@ -31,7 +31,13 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[2]
 COMPONENTS = ("records", "actions", "rasa", "gateway")
 # Seconds to wait for each component's health route; Rasa loads TensorFlow and the model.
-READY_TIMEOUT = {"records": 60.0, "actions": 60.0, "rasa": 240.0, "gateway": 60.0}
+# STACK_RASA_READY_SECONDS gives Rasa longer on a machine busy with other work.
+READY_TIMEOUT = {
+    "records": 60.0,
+    "actions": 60.0,
+    "rasa": float(os.environ.get("STACK_RASA_READY_SECONDS", "240")),
+    "gateway": 60.0,
+}
 
 
 class StackError(RuntimeError):
@@ -96,6 +102,10 @@ class Stack:
         self.model_dir = Path(
             model_dir or os.environ.get("STACK_MODEL_DIR") or outer_data / "models"
         )
+        # STACK_PORTS="28400-28500" keeps the stacks of several people on one machine apart.
+        if os.environ.get("STACK_PORTS"):
+            low, high = os.environ["STACK_PORTS"].split("-")
+            ports = (int(low), int(high))
         port_list = _free_ports(len(COMPONENTS), *ports)
         self.ports = dict(zip(COMPONENTS, port_list, strict=True))
         self.extra_env = extra_env or {}
