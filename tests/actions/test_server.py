@@ -173,3 +173,19 @@ def test_the_action_server_refuses_to_start(env: dict[str, str], message: str) -
 def test_the_procfile_starts_this_server() -> None:
     procfile = (Path(ROOT) / "Procfile").read_text(encoding="utf-8")
     assert "-m actions.server" in procfile and "rasa_sdk" not in procfile
+
+
+@pytest.mark.parametrize("path", ["endpoints.yml", "deploy/endpoints.scale.yml"])
+def test_rasa_sends_the_action_token(path: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read as Rasa reads it: ${VAR} is replaced only in plain (unquoted) YAML values."""
+    from rasa.core.utils import read_endpoints_from_path
+
+    for name in ("ACTIONS_URL", "TRACKER_DB", "TRACKER_DB_HOST", "TRACKER_DB_PORT"):
+        monkeypatch.setenv(name, "1")
+    for name in ("TRACKER_DB_NAME", "TRACKER_DB_USER", "TRACKER_DB_PASSWORD", "REDIS_HOST"):
+        monkeypatch.setenv(name, "x")
+    monkeypatch.setenv("REDIS_PORT", "6379")
+    monkeypatch.setenv("REDIS_DB", "0")
+    monkeypatch.setenv("ACTIONS_TOKEN", ACTIONS_TOKEN)
+    endpoints = read_endpoints_from_path(str(ROOT / path))
+    assert endpoints.action.headers == {"Authorization": f"Bearer {ACTIONS_TOKEN}"}
