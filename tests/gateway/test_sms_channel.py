@@ -217,7 +217,8 @@ def test_a_secret_by_sms_goes_to_records_only(sms: SmsRig) -> None:
     assert bodies[-1] == "C'est bon."
     assert all("123456" not in m for _, m in sms.rasa.received)
     assert sms.records.calls[-1][1] == {"code": "123456"}
-    assert b"123456" not in (sms.settings.data_dir / "gateway.db").read_bytes()
+    history = sms.client.get(f"/api/conversations/{sms.rasa.received[0][0]}").text
+    assert "123456" not in history and "Nous le gardons caché" in history
 
 
 def test_provider_failure_is_retried_without_duplicates(sms: SmsRig) -> None:
