@@ -16,9 +16,8 @@ from rasa_sdk.types import DomainDict
 
 FALLBACK_INTENT = "nlu_fallback"
 SUGGESTION_BUTTONS = "utter_suggestion_buttons"
-# Measured on the realistic held-out set (benchmarks/nlu-cross-validation.md): with three
-# buttons the right request is offered far more often than with two, and an intent under 2 %
-# was almost never the right one.
+# Measured on the realistic held-out set's 59 fallbacks: three buttons offer the right request
+# for 52, two for 46; a floor anywhere from 0 to 5 % changed nothing, 2 % keeps noise out.
 MAX_SUGGESTIONS = 3
 MIN_CONFIDENCE = 0.02
 # Always offered last: "something else" leads to the out-of-scope answer and its menu.
