@@ -181,13 +181,38 @@ class SecretRouter:
         return outcome
 
     async def _link(self, conversation_id: str, token: str) -> dict[str, Any] | _Failure:
-        return await self._post(
+        link = await self._post(
             conversation_id,
             None,
             "/assistant/links",
             {"conversation_id": conversation_id},
             bearer=token,
         )
+        if isinstance(link, _Failure) and link.code == "conversation_linked_elsewhere":
+            # Someone else logged in earlier in this same conversation (one widget, two people
+            # of a family): their session ends here, then the link goes to the new person.
+            await self.logout(conversation_id)
+            await self._unlink(conversation_id)
+            link = await self._post(
+                conversation_id,
+                None,
+                "/assistant/links",
+                {"conversation_id": conversation_id},
+                bearer=token,
+            )
+        return link
+
+    async def _unlink(self, conversation_id: str) -> None:
+        headers = {
+            "Authorization": f"Bearer {self._service_token}",
+            "X-Conversation-Id": conversation_id,
+        }
+        try:
+            await self._client.delete(
+                f"{self._base}/assistant/links/{_safe(conversation_id)}", headers=headers
+            )
+        except httpx.HTTPError as exc:
+            raise RecordsUnavailable(type(exc).__name__) from None
 
     async def _post(
         self,

@@ -124,7 +124,7 @@ class FakeRasa:
             return [{"text": "C'est bon."}]
         if message.startswith("/secret_failed"):
             failure = json.loads(message.removeprefix("/secret_failed"))
-            if failure["secret_error"] == "code_invalid":  # Rasa asks a wrong code again
+            if failure["secret_error"] == "wrong_code":  # Rasa asks a wrong code again
                 request = {"purpose": failure["secret_purpose"], "activation_id": "act1"}
                 return [
                     {"text": "Ce code ne marche pas."},
@@ -202,8 +202,11 @@ class FakeRecords:
     # Every secret route answers this error code (status from ERROR_STATUS) when set.
     fail_with: str | None = None
     client_addresses: list[tuple[str, str | None]] = field(default_factory=list)
+    # Conversation id -> the bearer its live link was made with (records refuses another).
+    links: dict[str, str] = field(default_factory=dict)
 
     def reset(self) -> None:
+        self.links.clear()
         self.calls.clear()
         self.failing = False
         self.fail_with = None
@@ -237,7 +240,7 @@ class FakeRecords:
         async def verify(activation_id: str, request: Request) -> JSONResponse:
             body = await request.json()
             if body.get("code") != "123456":
-                return _error(400, "code_invalid")
+                return _error(400, "wrong_code")
             return JSONResponse({"step": "contacts", "contacts": {"phone": "0600000000"}})
 
         @app.post("/activations/{activation_id}/credentials")
@@ -247,7 +250,7 @@ class FakeRecords:
         @app.post("/activations/{activation_id}/confirm")
         async def confirm(activation_id: str, request: Request) -> JSONResponse:
             if (await request.json()).get("code") != "654321":
-                return _error(400, "code_invalid")
+                return _error(400, "wrong_code")
             return JSONResponse(
                 {
                     "token": "tok-activation",
@@ -261,13 +264,13 @@ class FakeRecords:
         async def login(request: Request) -> JSONResponse:
             body = await request.json()
             if body.get("identifier") != "jeanmartin1" or body.get("password") != "Secret!234":
-                return _error(401, "bad_credentials")
+                return _error(401, "wrong_credentials")
             return JSONResponse({"challenge_id": "ch-1", "sent_to": "06 •• •• •• 12"})
 
         @app.post("/auth/login/{challenge_id}/verify")
         async def login_verify(challenge_id: str, request: Request) -> JSONResponse:
             if challenge_id != "ch-1" or (await request.json()).get("code") != "111111":
-                return _error(400, "code_invalid")
+                return _error(400, "wrong_code")
             return JSONResponse({"token": "tok-login", "expires_at": "2030-01-01T00:00:00+01:00"})
 
         @app.post("/assistant/links")
@@ -276,8 +279,12 @@ class FakeRecords:
                 "Bearer tok-login",
                 "Bearer tok-activation",
             ):
-                return _error(401, "session_invalid")
+                return _error(401, "unauthenticated")
             body = await request.json()
+            bearer = request.headers["authorization"]
+            if self.links.get(body["conversation_id"], bearer) != bearer:
+                return _error(409, "conversation_linked_elsewhere")
+            self.links[body["conversation_id"]] = bearer
             return JSONResponse(
                 {
                     "conversation_id": body["conversation_id"],
@@ -294,6 +301,7 @@ class FakeRecords:
 
         @app.delete("/assistant/links/{conversation_id}")
         async def unlink(conversation_id: str) -> Response:
+            self.links.pop(conversation_id, None)
             return Response(status_code=204)
 
         return app

@@ -38,7 +38,7 @@ def test_wrong_code_sends_secret_failed_with_the_records_error_code(rig) -> None
     rig.say(cid, "code")
     out = rig.say(cid, "000000")
     assert rig.rasa.messages_for(cid)[-1] == (
-        '/secret_failed{"secret_purpose": "activation_code", "secret_error": "code_invalid"}'
+        '/secret_failed{"secret_purpose": "activation_code", "secret_error": "wrong_code"}'
     )
     assert out["messages"][0]["text"] == "Ce code ne marche pas."
 
@@ -98,3 +98,13 @@ def test_records_down_during_a_secret_keeps_the_question_and_drops_the_secret(ri
     rig.records.failing = False
     rig.say(cid, "123456")
     assert rig.rasa.messages_for(cid)[-1] == '/secret_ok{"secret_purpose": "activation_code"}'
+
+
+def test_a_second_person_logging_in_takes_the_link_over_from_the_first(rig) -> None:
+    cid = rig.new_conversation()
+    rig.records.links[cid] = "Bearer tok-activation"  # someone else is logged in here
+    rig.say(cid, "connexion")
+    rig.say(cid, "Secret!234")
+    rig.say(cid, "111111")
+    assert rig.records.links[cid] == "Bearer tok-login"
+    assert rig.rasa.messages_for(cid)[-1] == '/secret_ok{"secret_purpose": "login_code"}'
