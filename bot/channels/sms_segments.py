@@ -20,7 +20,7 @@ GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
 # Typography that looks the same in GSM-7: nothing is lost for the reader.
 TYPOGRAPHY = {
     "’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"', "…": "...",
-    "–": "-", "—": "-", "\u00a0": " ", "\u202f": " ", "œ": "oe", "Œ": "OE",
+    "–": "-", "—": "-", "\u00a0": " ", "\u202f": " ", "œ": "oe", "Œ": "OE", "•": "*",
 }  # fmt: skip
 # French letters outside GSM-7, written without their accent.
 LETTERS = {
