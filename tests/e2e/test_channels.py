@@ -225,7 +225,10 @@ def test_sms_activation_then_a_booking_with_numbered_choices(live: Channels) -> 
     chat.say("bonjour")
     assert chat.buttons() and "Répondez 1 pour" in chat.text(), chat.dump()
     chat.say("je voudrais creer mon espace santé")
-    only_sms = [(r"Je vous envoie un code", ("button", r"D'accord"))]  # Jeanne has no email
+    only_sms = [  # Jeanne has no email: one code channel, one contact to confirm
+        (r"Je vous envoie un code", ("button", r"D'accord")),
+        (r"Ce numéro est-il juste", ("button", r"^Oui")),
+    ]
     drive(chat, lambda c: person.respond(c, only_sms), lambda c: sms_logged_in(c.text()), 25)
     me = records.as_conversation(chat.conversation_id, "GET", "/me/people")
     assert any(p["relation"] == "self" and p["first_name"] == "Jeanne" for p in me)
