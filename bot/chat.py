@@ -117,7 +117,7 @@ class ChatService:
         self._uncertain_grace = uncertain_grace
         self._helpline_code_seconds = helpline_code_seconds
         # One turn at a time per conversation (across replicas with RedisLocks).
-        self.locks = locks or LocalLocks()
+        self.locks = locks if locks is not None else LocalLocks()
         # Ids of the non-user messages of each conversation's current turn: one outbound batch.
         self._batches: dict[str, list[int]] = {}
         self.delivery = DeliveryWorker(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from bot.conversations import ConversationStore
+from bot.crypto import DataKey
 
 
 def login(rig) -> str:
@@ -54,7 +55,9 @@ def test_no_lock_is_kept_per_conversation(rig) -> None:
 
 
 def test_idle_conversations_and_their_histories_are_purged(tmp_path) -> None:
-    store = ConversationStore(tmp_path / "gateway.db")
+    store = ConversationStore.open(
+        f"sqlite:///{tmp_path / 'gateway.db'}", DataKey.load(None, tmp_path)
+    )
     old = store.create()
     store.add_message(old.id, "user", {"text": "bonjour"})
     store.enqueue(old.id, "bonjour")

@@ -59,6 +59,7 @@ def test_production_needs_a_data_key() -> None:
             environment="production",
             records_service_token="s" * 32,
             gateway_internal_token="i" * 32,
+            rasa_token="r" * 32,
         )
 
 
