@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 # tests/ on the path: `support` is the shared stack package (see tests/e2e/conftest.py).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from support.fixtures import healthy_stack, stack  # noqa: E402, F401 - shared session fixtures
+from support.fixtures import fresh_people, healthy_stack, stack  # noqa: E402, F401 - shared session fixtures
 from support.stack import Stack  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]

@@ -9,4 +9,4 @@ from pathlib import Path
 # shadowed by a `tests` package that a dependency installs in site-packages.)
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from support.fixtures import healthy_stack, stack  # noqa: E402, F401 - shared session fixtures
+from support.fixtures import fresh_people, healthy_stack, stack  # noqa: E402, F401 - shared session fixtures

@@ -55,3 +55,10 @@ def healthy_stack(stack: Stack) -> Stack:
         if not stack.is_ready(name):
             stack.start_component(name)
     return stack
+
+
+@pytest.fixture(autouse=True)
+def fresh_people(request: pytest.FixtureRequest) -> None:
+    """Tests that use the stack start with the demo people as the seed made them."""
+    if "stack" in request.fixturenames or "healthy_stack" in request.fixturenames:
+        request.getfixturevalue("stack").reset_people()

@@ -20,6 +20,7 @@ import secrets
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import tempfile
 import time
@@ -223,6 +224,23 @@ class Stack:
                 )
                 if result.returncode != 0:
                     raise StackError(f"{' '.join(cmd)} failed\n{self.tail('records-setup')}")
+        with sqlite3.connect(self.data_dir / "records.db") as db:
+            self._seeded_accounts = {row[0] for row in db.execute("SELECT id FROM accounts")}
+
+    def reset_people(self) -> None:
+        """Undo what earlier tests did to the demo people's accounts: the spaces they created,
+        their activations, refusals and the limits they counted. Each test can then activate
+        a demo person again (the record data and the access log stay as they are)."""
+        with sqlite3.connect(self.data_dir / "records.db") as db:
+            db.execute("PRAGMA foreign_keys = ON")
+            for (account_id,) in db.execute("SELECT id FROM accounts").fetchall():
+                if account_id not in self._seeded_accounts:
+                    db.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+            db.execute(
+                "DELETE FROM activations WHERE person_id NOT IN (SELECT person_id FROM accounts)"
+            )
+            db.execute("DELETE FROM refusals")
+            db.execute("DELETE FROM rate_counters")
 
     def start(self) -> None:
         """Start every component, slowest first, and wait until all of them are healthy."""
