@@ -8,65 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
+import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
-
-def free_port(start: int, end: int) -> int:
-    for port in range(start, end):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {start}-{end}")
-
-
-class ServerThread:
-    """One uvicorn server in a background thread; stop() and start() again on the same port."""
-
-    def __init__(self, app: Any, port: int) -> None:
-        self.app = app
-        self.port = port
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        config = uvicorn.Config(
-            self.app,
-            host="127.0.0.1",
-            port=self.port,
-            log_level="warning",
-            lifespan="on",
-            proxy_headers=False,  # as in production: the gateway's TRUSTED_PROXIES decides
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 15
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError(f"server on port {self.port} did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=15)
-        self._server = None
-        self._thread = None
+# tests/ on the path: the shared helpers of tests/support (one server thread for every fake).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from support.servers import ServerThread, free_port  # noqa: E402, F401 - re-exported to tests
 
 
 @dataclass

@@ -22,6 +22,8 @@ def free_port(start: int, end: int) -> int:
 
 
 class ServerThread:
+    """One uvicorn server in a background thread; stop() and start() again on the same port."""
+
     def __init__(self, app: Any, port: int) -> None:
         self.app = app
         self.port = port
@@ -33,7 +35,14 @@ class ServerThread:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> ServerThread:
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(
+            self.app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+            proxy_headers=False,  # as in production: the gateway's TRUSTED_PROXIES decides
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
         self._thread.start()
@@ -48,5 +57,7 @@ class ServerThread:
         if self._server is not None and self._thread is not None:
             self._server.should_exit = True
             self._thread.join(timeout=15)
+        self._server = None
+        self._thread = None
         self._server = None
         self._thread = None
