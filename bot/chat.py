@@ -251,9 +251,11 @@ class ChatService:
                 held = secret_guard.looks_like_secret(typed)
                 if held is not None:
                     return self._hold(conversation_id, held)
-            if secret is not None:
+            agent_asking = conversation.handoff == "active" and secret_guard.is_asking(secret)
+            if secret is not None and not agent_asking:
                 # A button or a way out during a secret question, or any message during a
                 # cooldown: what looks like a secret stays held back until Rasa asks again.
+                # (A question of the 3422 stays open while the person talks with the agent.)
                 self._start_cooldown(conversation_id, str(secret["purpose"]))
 
             shown = clean_text(text or "")
@@ -328,8 +330,11 @@ class ChatService:
             return {"user_message": user, "messages": [failure], "queued": False}
         finally:
             del typed
+        with_agent = conversation.handoff == "active"
         if outcome.ok:
             self.store.set_pending_secret(conversation.id, None)
+        elif with_agent and outcome.error == "wrong_code":
+            pass  # the agent's question stays open: records counts the wrong tries
         else:
             # Rasa may ask again (a new secret_input); until then a retyped secret is held.
             self._start_cooldown(conversation.id, purpose)
@@ -339,6 +344,12 @@ class ChatService:
             self.store.set_linked_until(conversation.id, outcome.linked_until)
             self.store.set_login_challenge(conversation.id, None)
         self._emit_state(conversation.id)
+        if with_agent:
+            # Rasa is paused: the person and the agent learn the outcome, never the secret.
+            result = "ok" if outcome.ok else "failed"
+            body = {"text": messages.text(f"agent_secret_{result}_{kind}")}
+            told = self._add(conversation.id, "system", body)
+            return {"user_message": user, "messages": [told], "queued": False}
         self.store.enqueue(conversation.id, outcome.rasa_message())
         produced = await self._drain(conversation.id, from_user=True)
         return {
@@ -553,11 +564,36 @@ class ChatService:
                 self._add(conversation_id, "system", {"text": text, "pictogram": "phone"})
             elif not active and conversation.handoff != "none":
                 self.store.set_handoff(conversation_id, "none")
+                if secret_guard.is_asking(conversation.pending_secret):
+                    # The agent's question ends with them; Rasa never asked it.
+                    purpose = str(conversation.pending_secret["purpose"])  # type: ignore[index]
+                    self._start_cooldown(conversation_id, purpose)
                 self._add(conversation_id, "system", {"text": messages.text("agent_left")})
             if not active:
                 self.store.close_helpline(conversation_id)
             self._emit_state(conversation_id)
             return self.state(self._get(conversation_id))
+
+    async def agent_asks_secret(self, conversation_id: str, request: dict[str, Any]) -> dict:
+        """A person of the 3422 who took over asks the person for a secret (the code of the
+        activation the agent started): the person's next input goes to records by the secret
+        path, masked for the agent; the outcome, not the secret, is shown to both."""
+        if not is_valid_request(request):
+            raise ValueError("not a secret request")
+        async with self._turn(conversation_id):
+            if self._get(conversation_id).handoff != "active":
+                raise HandoffTaken(conversation_id)
+            self.store.set_pending_secret(conversation_id, dict(request))
+            purpose = str(request["purpose"])
+            kind = secret_kind(purpose)
+            body = {
+                "text": messages.text(f"agent_asks_{kind}"),
+                "pictogram": "lock",
+                "secret_input": {"purpose": purpose, "kind": kind},
+            }
+            asked = self._add(conversation_id, "system", body)
+            self._emit_state(conversation_id)
+            return asked
 
     async def push(
         self, conversation_id: str, sender: str, text: str, agent_name: str | None = None

@@ -49,6 +49,23 @@ MESSAGES: dict[str, str] = {
     "agent_left": (
         "La personne du 3422 a quitté la conversation.\nL'assistant vous répond de nouveau."
     ),
+    # A person of the 3422 took over and asks for a code: it goes to the service, not to them.
+    "agent_asks_code": (
+        "Nous vous avons envoyé un code de 6 chiffres.\n"
+        "Écrivez ce code ici.\n"
+        "La personne du 3422 ne voit pas ce code."
+    ),
+    "agent_asks_password": (
+        "Écrivez ici votre mot de passe.\nLa personne du 3422 ne voit pas ce mot de passe."
+    ),
+    "agent_secret_ok_code": "Le code est bon.\nLa personne du 3422 continue avec vous.",
+    "agent_secret_failed_code": ("Ce code ne marche pas.\nLa personne du 3422 va vous aider."),
+    "agent_secret_ok_password": (
+        "Le mot de passe est bon.\nLa personne du 3422 continue avec vous."
+    ),
+    "agent_secret_failed_password": (
+        "Ce mot de passe ne marche pas.\nLa personne du 3422 va vous aider."
+    ),
     # Errors of the chat API.
     "body_too_large": "Ce que vous envoyez est trop gros.\nÉcrivez un message plus court.",
     "empty_message": "Votre message est vide.\nÉcrivez quelques mots, s'il vous plaît.",

@@ -437,7 +437,9 @@ async def start_activation(
     ticket: str, body: ActivationIn, request: Request, agent: Agent = Depends(acting_agent)
 ) -> Any:
     """Start the person's activation "with a professional" (records keeps this agent as the
-    helper) and send the first code to the person's own phone or mailbox."""
+    helper) and send the first code to the person's own phone or mailbox. The person is asked
+    to type it in their conversation: it goes to records, never to the agent, who sees only
+    whether it was right."""
     found = _ticket(request, ticket)
     if found.agent_id != agent.agent_id:
         raise ApiError(409, "helpline_not_taken")
@@ -460,6 +462,13 @@ async def start_activation(
         return JSONResponse(
             {"error": {"code": exc.code, "message": exc.message}}, status_code=exc.status
         )
+    # The person types the code in their own conversation: it goes to records by the secret
+    # path, the agent sees only that it was sent and whether it was right.
+    request_code = {"purpose": "activation_code", "activation_id": str(started["activation_id"])}
+    try:
+        await chat(request).agent_asks_secret(found.conversation_id, request_code)
+    except HandoffTaken:
+        raise ApiError(409, "helpline_not_taken") from None
     return {
         "activation_id": started["activation_id"],
         "step": sent.get("step", started.get("step", "")),

@@ -20,6 +20,7 @@ from support.channel_chat import ChannelChat, SmsChat, TelegramChat, latest_conv
 from support.chat import DemoPerson, Records, Reply, Respondent, drive, logged_in
 from support.fake_sms import ACCOUNT_SID, AUTH_TOKEN, SERVICE_NUMBER, FakeSms, inbound, signed_post
 from support.fake_telegram import TOKEN, FakeTelegram
+from support.helpline import ASK_FOR_A_HUMAN, SHORT_CODE, Console
 from support.servers import ServerThread, free_port
 from support.stack import Stack, http_json
 
@@ -326,3 +327,63 @@ def test_rasa_down_failure_message_within_3_seconds_then_answered(live: Channels
     assert later
     bodies = live.sms.wait_to(sms.phone, 2, timeout=90)
     assert any(re.search(r"Bonjour", b) for b in bodies[1:]), bodies
+
+
+# The helpline console with both channels ---------------------------------------------------
+
+
+@pytest.mark.parametrize("channel", ["telegram", "sms"])
+def test_console_take_over_on_the_persons_channel(live: Channels, channel: str) -> None:
+    """An agent finds the person by the code the channel gave, takes over, and their words
+    arrive on Telegram or by SMS; the person's replies reach the agent; the assistant is back
+    after the hand-back."""
+    chat = live.telegram_chat() if channel == "telegram" else live.sms_chat("+33622334477")
+    # Text as the person's channel shows it (SMS transliterates what GSM-7 lacks).
+    shown = (lambda text: text) if channel == "telegram" else transliterate
+
+    def wait_for(text: str) -> None:
+        deadline = time.monotonic() + 15
+        while not any(text in m["text"] for m in chat._seen()):
+            assert time.monotonic() < deadline, f"{text!r} not received:\n{chat._seen()}"
+            time.sleep(0.1)
+
+    def person_writes(text: str) -> None:
+        if isinstance(chat, TelegramChat):
+            assert chat.post(live.telegram.text_update(chat.chat_id, text)) == 200
+        else:
+            assert chat.send(text).status_code == 200
+
+    chat.say(ASK_FOR_A_HUMAN)
+    match = SHORT_CODE.search(chat.text().replace("\n", " "))
+    assert match, chat.dump()
+    agent = Console(live.stack).login()
+    status, found = agent.call("POST", "/lookup", {"code": "".join(match.groups())})
+    assert status == 200, found
+    item = agent.queue_item(found["ticket"])
+    assert item["channel"] == channel and item["handoff"] == "requested"
+    assert agent.call("PUT", f"/tickets/{found['ticket']}/agent")[0] == 200
+    wait_for(shown(messages.text("agent_joined_named").format(name="Agent")))
+
+    status, _ = agent.call(
+        "POST", f"/tickets/{found['ticket']}/messages", {"text": "Bonjour, je m'appelle Nadia"}
+    )
+    assert status == 201
+    wait_for("Agent :\nBonjour, je m'appelle Nadia")
+
+    seen_before = len(chat._seen())
+    person_writes("merci, je ne trouve pas ma carte vitale")
+    deadline = time.monotonic() + 10
+    while True:
+        view = agent.call("GET", f"/tickets/{found['ticket']}")[1]
+        if view["messages"][-1]["text"] == "merci, je ne trouve pas ma carte vitale":
+            break
+        assert time.monotonic() < deadline, view["messages"][-3:]
+        time.sleep(0.2)
+    assert view["messages"][-1]["from"] == "user"
+    time.sleep(1)
+    assert len(chat._seen()) == seen_before  # the assistant is paused: no answer
+
+    assert agent.call("DELETE", f"/tickets/{found['ticket']}/agent")[0] == 204
+    wait_for(shown(messages.text("agent_left").split("\n")[0]))
+    answers = chat.say("bonjour")
+    assert answers and "Bonjour" in chat.text(), chat.dump()

@@ -9,11 +9,13 @@ import re
 import sqlite3
 import threading
 import time
+import urllib.request
 
 from support.chat import DEMO, Records
 from support.helpline import Console, add_agent, ask_for_a_human
 from support.stack import Stack, http_json
 
+from bot import messages
 from bot.console.agents import COOKIE_NAME, ConsoleCookie
 
 PRO_KEY = "pro_demo_laurent_medecin_traitant_4f9a2c"  # docs/demo-identities.md
@@ -228,3 +230,97 @@ def test_agent_starts_an_activation_the_code_goes_to_the_person(healthy_stack: S
         started
     )
     agent.call("DELETE", f"/tickets/{ticket}/agent")
+
+
+def _console_stream(stack: Stack, agent: Console, ticket: str) -> str:
+    """What the agent's live stream sends when it opens: the messages, then the ticket."""
+    request = urllib.request.Request(f"{agent.base}/tickets/{ticket}/events")  # noqa: S310
+    lines = []
+    with agent.opener.open(request, timeout=30) as response:
+        for raw in response:
+            lines.append(raw.decode())
+            if raw.startswith(b"event: ticket") or raw.startswith(b"event: closed"):
+                break
+    return "".join(lines)
+
+
+def test_secrets_typed_while_an_agent_helps_never_reach_the_agent(healthy_stack: Stack) -> None:
+    """Jeanne talks with the 3422: a password she types by mistake is held back; the agent
+    starts her activation, the code goes to her phone, she types it in her conversation and it
+    goes to records, never to the agent nor to Rasa; the agent only learns whether it was right."""
+    records = Records(healthy_stack)
+    jeanne_phone = "+33689012356"
+    chat, code = ask_for_a_human(healthy_stack)
+    agent = Console(healthy_stack).login()
+    ticket = agent.call("POST", "/lookup", {"code": code})[1]["ticket"]
+    assert agent.call("PUT", f"/tickets/{ticket}/agent")[0] == 200
+
+    password = "Jeanne-Secret-2026!"
+    chat.say(f"mon mot de passe est {password}")
+    assert chat.history()["messages"][-2]["masked"] is True
+    assert chat.last[0]["text"] == messages.text("secret_not_sent_password")
+
+    sent_before = len(records.outbox(jeanne_phone))
+    body = {"birth_date": "1948-02-02", "vitale_serial": "1000000707", "channel": "sms"}
+    status, started = agent.call("POST", f"/tickets/{ticket}/activation", body)
+    assert status == 201, started
+    asked = chat.history()
+    assert asked["secret_input"] == {"purpose": "activation_code", "kind": "code"}
+    assert asked["messages"][-1]["text"] == messages.text("agent_asks_code")
+    sms_code = records.latest_code(jeanne_phone, after=sent_before)
+
+    wrong = f"{(int(sms_code) + 1) % 1000000:06d}"
+    answers = chat.say(wrong)
+    assert [(m["from"], m["text"]) for m in answers] == [
+        ("system", messages.text("agent_secret_failed_code"))
+    ]
+    assert chat.history()["secret_input"] == {"purpose": "activation_code", "kind": "code"}
+    # Other words go to the agent and leave the question open.
+    assert chat.say("je cherche le SMS") == []
+    answers = chat.say(f"voilà le code {sms_code[:3]} {sms_code[3:]}")
+    assert [(m["from"], m["text"]) for m in answers] == [
+        ("system", messages.text("agent_secret_ok_code"))
+    ]
+    assert chat.history()["secret_input"] is None
+    status, activation = records.call("GET", f"/activations/{started['activation_id']}")
+    assert status == 200 and activation["step"] == "contacts", activation  # records got it
+
+    # The agent sees placeholders and outcomes, never the secrets.
+    status, view = agent.call("GET", f"/tickets/{ticket}")
+    assert status == 200
+    users = [m for m in view["messages"] if m["from"] == "user"]
+    assert [m["text"] for m in users[-4:]] == [
+        messages.text("secret_held_password"),
+        messages.text("secret_sent_code"),
+        "je cherche le SMS",
+        messages.text("secret_sent_code"),
+    ]
+    assert [m.get("masked") for m in users[-4:]] == [True, True, None, True]
+    status, queue = agent.call("GET", "/queue")
+    seen_by_agent = [
+        json.dumps(view),
+        json.dumps(queue),
+        _console_stream(healthy_stack, agent, ticket),
+    ]
+    # Rasa was paused: it said nothing after the take-over and never saw a secret.
+    status, tracker = http_json(
+        "GET", healthy_stack.rasa_api(f"/conversations/{chat.conversation_id}/tracker")
+    )
+    assert status == 200
+    logs = [p.read_text(errors="replace") for p in healthy_stack.log_dir.glob("*.log")]
+    for secret in (password, sms_code, wrong):
+        for where, text in zip(("view", "queue", "stream"), seen_by_agent, strict=True):
+            assert secret not in text, f"{secret!r} shown to the agent ({where})"
+        assert secret not in json.dumps(tracker), "a secret reached Rasa"
+        assert secret not in json.dumps(chat.history()), "a secret is in the history"
+        assert all(secret not in log for log in logs), "a secret is in a log"
+    joined_text = messages.text("agent_joined_named").format(name="Agent")
+    joined = [m["text"] for m in view["messages"]].index(joined_text)
+    assert all(m["from"] != "bot" for m in view["messages"][joined:])
+    assert "secret_ok" not in json.dumps(tracker) and "secret_failed" not in json.dumps(tracker)
+
+    # Handing back ends the agent's question: a code typed afterwards is held back.
+    assert agent.call("DELETE", f"/tickets/{ticket}/agent")[0] == 204
+    assert chat.history()["secret_input"] is None
+    chat.say(sms_code)
+    assert chat.last[-1]["text"] == messages.text("secret_not_sent_code")
