@@ -11,7 +11,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from bot.chat import ChatService, sse_format
+from bot.chat import ChatService, is_blank, sse_format
 from bot.errors import ApiError
 
 router = APIRouter(prefix="/api", tags=["chat"])
@@ -168,7 +168,7 @@ async def post_message(conversation_id: str, body: MessageIn, request: Request) 
     service = chat(request)
     _conversation(service, conversation_id)
     text = body.text or ""
-    if not text.strip() and not body.payload:
+    if is_blank(text) and not body.payload:
         raise ApiError(422, "empty_message")
     limit = request.app.state.settings.max_message_chars
     if len(text) > limit or len(body.payload or "") > limit:

@@ -14,6 +14,8 @@ import pytest
 from support.chat import DEMO, Chat, Records, Reply, Respondent, drive, logged_in, login
 from support.stack import Stack, http_json
 
+from bot import messages
+
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -129,25 +131,64 @@ def test_blocking_a_professional(healthy_stack: Stack) -> None:
     assert newly_blocked[0].split()[-1] in chat.text(), chat.dump()
 
 
-def test_who_looked_at_my_record(healthy_stack: Stack) -> None:
+def test_who_looked_at_my_record_names_each_entry(healthy_stack: Stack) -> None:
+    """Camille's record was read, added to and refused by professionals (records' seed): the
+    assistant lists the latest entries, newest first, each with who did what."""
+    chat, _ = login(healthy_stack, "camille")
+    log = Records(healthy_stack).as_conversation(
+        chat.conversation_id, "GET", "/me/access-log?limit=5"
+    )
+    seeded = {(e["actor_name"], e["action"]) for e in log}
+    assert any(action == "read_record" for _, action in seeded), log
+    assert any(action == "refused_read_record" for _, action in seeded), log
+    chat.say("qui a vu mon dossier")
+    texts = [m["text"] for m in chat.last]
+    assert texts[0] == "Voici les dernières personnes qui ont ouvert ou rempli votre dossier."
+    assert len(texts[1:]) == len(log), chat.dump()
+    for entry, said in zip(log, texts[1:], strict=True):
+        assert entry["actor_name"] in said, (entry, said)
+        if entry["allowed"] is False:
+            assert said.endswith("a essayé d'ouvrir votre dossier.\nNous avons refusé."), said
+        elif entry["action"] == "read_record":
+            assert said.endswith("a lu votre dossier."), said
+
+
+def test_who_looked_at_my_record_when_nobody_did(healthy_stack: Stack) -> None:
+    """Thomas's record has no access in records' seed and no test reads it."""
     chat, _ = login(healthy_stack, "thomas")
     log = Records(healthy_stack).as_conversation(
         chat.conversation_id, "GET", "/me/access-log?limit=5"
     )
+    assert log == [], "a test read Thomas's record: choose another person here"
     chat.say("qui a vu mon dossier")
-    said = chat.text()
-    if log:
-        assert "Voici les dernières personnes" in said, chat.dump()
-        assert log[0]["actor_name"] in said, chat.dump()
-    else:
-        assert "Personne n'a ouvert votre dossier" in said, chat.dump()
+    assert [m["text"] for m in chat.last] == ["Personne n'a ouvert votre dossier pour le moment."]
 
 
-@pytest.mark.parametrize("text", ["", "🙂" * 500, "<script>alert(1)</script>", "\x00\x01"])
-def test_hostile_input_through_the_real_stack(healthy_stack: Stack, text: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "empty_message"),
+        ("\x00\x01", "empty_message"),  # nothing visible: as empty
+        ("🙂" * 500, 200),
+        ("<script>alert(1)</script>", 200),
+    ],
+    ids=["empty", "control-characters", "500-emoji", "script-tag"],
+)
+def test_hostile_input_through_the_real_stack(
+    healthy_stack: Stack, text: str, expected: int | str
+) -> None:
     chat = Chat.open(healthy_stack)
     url = f"{chat.base}/api/conversations/{chat.conversation_id}/messages"
     status, body = http_json("POST", url, {"text": text}, timeout=30)
-    assert status in (200, 422), (status, body)
-    status, _ = http_json("GET", healthy_stack.rasa_api("/status"))
-    assert status == 200
+    if isinstance(expected, str):
+        assert status == 422, (status, body)
+        assert body["error"] == {"code": expected, "message": messages.text(expected)}
+        assert all(m["from"] != "user" for m in chat.history()["messages"])
+    else:
+        assert status == expected, (status, body)
+        assert body["user_message"]["text"] == text  # kept as typed: the widget shows text
+        assert body["messages"], "the person got no answer"
+        assert all(m["from"] == "bot" and m["text"] for m in body["messages"]), body
+    # The conversation and Rasa go on.
+    answers = chat.say("bonjour")
+    assert answers and answers[0]["from"] == "bot", chat.dump()

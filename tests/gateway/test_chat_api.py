@@ -105,6 +105,13 @@ def test_errors_are_easy_to_read_and_never_technical(rig) -> None:
     empty = rig.client.post(f"/api/conversations/{cid}/messages", json={"text": "   "})
     assert empty.status_code == 422
     assert empty.json()["error"]["code"] == "empty_message"
+    for unseen in ("\x00\x01", "\u200b\u2060 \x7f"):  # control and invisible characters only
+        invisible = rig.client.post(f"/api/conversations/{cid}/messages", json={"text": unseen})
+        assert invisible.status_code == 422, invisible.text
+        assert invisible.json()["error"]["code"] == "empty_message"
+    assert all(
+        m["from"] != "user" for m in rig.client.get(f"/api/conversations/{cid}").json()["messages"]
+    )
     long = rig.client.post(f"/api/conversations/{cid}/messages", json={"text": "a" * 5000})
     assert long.status_code == 422
     assert long.json()["error"]["code"] == "message_too_long"
@@ -203,21 +210,36 @@ def test_handoff_payload_from_rasa_tells_the_user(rig) -> None:
     assert rig.client.get(f"/api/conversations/{cid}").json()["handoff"] == "requested"
 
 
-def test_audio_is_served_or_refused_in_easy_words(rig) -> None:
+def test_audio_is_served_as_mp3_and_never_for_the_users_own_words(rig) -> None:
+    """The rig's engine is espeak-ng, which scripts/setup.sh installs: the MP3 must come."""
     cid = rig.new_conversation()
     bot = rig.say(cid, "bonjour")["messages"][0]
     response = rig.client.get(bot["audio_path"])
-    if response.status_code == 200:
-        assert response.headers["content-type"] == "audio/mpeg"
-        assert len(response.content) > 1000
-    else:  # no voice engine on this machine
-        assert response.status_code == 503
-        assert response.json()["error"]["message"] == messages.text("audio_unavailable")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "audio/mpeg"
+    assert len(response.content) > 1000
+    assert response.content[:3] == b"ID3" or response.content[0] == 0xFF  # an MP3 stream
     user_message = rig.client.get(f"/api/conversations/{cid}").json()["messages"][0]
     assert (
         rig.client.get(f"/api/conversations/{cid}/messages/{user_message['id']}/audio").status_code
         == 404
     )
+
+
+def test_audio_without_a_voice_engine_is_refused_in_easy_words(rig) -> None:
+    cid = rig.new_conversation()
+    bot = rig.say(cid, "bonjour")["messages"][0]
+    state = rig.gateway.app.state
+    voice, state.voice = state.voice, None  # as when no engine could be loaded
+    try:
+        response = rig.client.get(bot["audio_path"])
+    finally:
+        state.voice = voice
+    assert response.status_code == 503
+    assert response.json()["error"] == {
+        "code": "audio_unavailable",
+        "message": messages.text("audio_unavailable"),
+    }
 
 
 def test_access_log_hides_conversation_ids() -> None:
