@@ -5,11 +5,16 @@
 #   gateway round trip p50/p95 beside bare Rasa, memory of each process, TTS cached and
 #   uncached                -> benchmarks/gateway.json, benchmarks/voice.json
 #   NLU intent macro-F1 by cross-validation -> benchmarks/nlu-cross-validation.{json,md}
-# Numbers depend on the machine and its load: they are measurements, not tests.
+#   SMS segments of every response          -> benchmarks/sms-segments.json
+# Numbers depend on the machine and its load: they are measurements, not tests. Each JSON file
+# is stamped with the commit measured (taken when the run starts) by scripts/bench_meta.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RASA_TELEMETRY_ENABLED=false
 mkdir -p benchmarks
+BENCH_COMMIT=$(git rev-parse HEAD)
+export BENCH_COMMIT
+stamp() { .venv/bin/python scripts/bench_meta.py "$@"; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -27,8 +32,14 @@ report = {"what": "rasa train --force (NLU + core), from scratch", "seconds": se
 open("benchmarks/training.json", "w").write(json.dumps(report, indent=2) + "\n")
 print(report)
 PY
+stamp benchmarks/training.json
 
 .venv/bin/python scripts/bench_records.py --out benchmarks/records.json
+stamp benchmarks/records.json
 scripts/bench-gateway.sh
+stamp benchmarks/gateway.json benchmarks/voice.json
 scripts/bench-nlu.sh
+stamp benchmarks/nlu-cross-validation.json
+.venv/bin/python -m bot.channels.sms_bench
+stamp benchmarks/sms-segments.json
 echo "benchmarks written to benchmarks/"
