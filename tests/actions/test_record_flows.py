@@ -137,7 +137,8 @@ async def test_a_blocked_professional_is_refused_by_records(
     assert "Laurent" in messages[0]["item"]
 
     after = records_service.call("GET", f"/patients/{patient}/documents", token=LAURENT_KEY)
-    assert after.status_code in (403, 404), after.text
+    assert after.status_code == 403, after.text
+    assert after.json()["error"]["code"] == "professional_blocked"
     unblocked = records_service.call(
         "POST", f"/me/professionals/{laurent}/unblock", token=karim_token
     )
