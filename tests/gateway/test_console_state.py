@@ -8,6 +8,7 @@ tests/browser/test_console_page.py.
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 
@@ -167,3 +168,64 @@ def test_console_cookie_checks(tmp_path) -> None:
     assert cookie.token(value, now=1059) == "tok.en"
     assert cookie.token(value, now=1061) is None
     assert cookie.token(value.replace("1000", "2000", 1), now=1059) is None
+
+
+def test_a_code_the_agent_asks_for_goes_to_records_never_to_rasa_nor_the_agent(
+    store: ConversationStore, fakes
+) -> None:
+    conversation = store.create()
+    cid = conversation.id
+    store.set_handoff(cid, "requested")
+    store.open_helpline(cid, 60)
+    said: dict[str, list[str]] = {}
+
+    async def scenario() -> None:
+        service = ChatService(
+            store,
+            Broker(),
+            RasaClient(fakes.rasa_server.url, 2.0),
+            SecretRouter(fakes.records_server.url, "token", 2.0, tokens=store),
+            fakes.rasa_server.url + "/webhook",
+            1.0,
+        )
+        try:
+            with pytest.raises(HandoffTaken):  # only while an agent has the conversation
+                await service.agent_asks_secret(
+                    cid, {"purpose": "activation_code", "activation_id": "act-1"}
+                )
+            await service.set_handoff(cid, True, agent_id="a", agent_name="Nadia")
+            await service.agent_asks_secret(
+                cid, {"purpose": "activation_code", "activation_id": "act-1"}
+            )
+            assert service.state(store.get(cid))["secret_input"] == {
+                "purpose": "activation_code",
+                "kind": "code",
+            }
+            for text in ("654321", "je cherche le SMS", "mon code est 123 456"):
+                out = await service.user_message(cid, text)
+                said[text] = [m["text"] for m in out["messages"]]
+            await service.set_handoff(cid, False, agent_id="a")
+            out = await service.user_message(cid, "123456")  # the question ended with the agent
+            said["after"] = [m["text"] for m in out["messages"]]
+        finally:
+            await service.close()
+
+    asyncio.run(scenario())
+    assert said == {
+        "654321": [messages.text("agent_secret_failed_code")],
+        "je cherche le SMS": [],
+        "mon code est 123 456": [messages.text("agent_secret_ok_code")],
+        "after": [messages.text("secret_not_sent_code")],
+    }
+    verified = [body for path, body, _ in fakes.records.calls if path.endswith("/code/verify")]
+    assert verified == [{"code": "654321"}, {"code": "123456"}]
+    assert fakes.rasa.messages_for(cid) == []  # paused, and no secret outcome either
+    users = [m.body for m in store.messages(cid) if m.sender == "user"]
+    assert [(u["text"], u.get("masked")) for u in users] == [
+        (messages.text("secret_sent_code"), True),
+        ("je cherche le SMS", None),
+        (messages.text("secret_sent_code"), True),
+        (messages.text("secret_held_code"), True),
+    ]
+    stored = json.dumps([m.body for m in store.messages(cid)])
+    assert "654321" not in stored and "123456" not in stored and "123 456" not in stored
