@@ -118,8 +118,9 @@ def test_only_agents_reach_the_console_api(healthy_stack: Stack) -> None:
     gateway = healthy_stack.url("gateway")
 
     # No credential at all.
+    refused = {"code": "agent_unauthenticated", "message": messages.text("agent_unauthenticated")}
     status, body = http_json("GET", gateway + "/api/console/queue")
-    assert status == 401 and body["error"]["code"] == "agent_unauthenticated"
+    assert status == 401 and body == {"error": refused}
     # A patient's own identifier and password are not a helpline account.
     status, body = Console(healthy_stack).call(
         "POST", "/session", {"login": rose.identifier, "password": rose.password}
@@ -131,7 +132,12 @@ def test_only_agents_reach_the_console_api(healthy_stack: Stack) -> None:
     for token in (session["token"], PRO_KEY):
         forged = {"Cookie": f"{COOKIE_NAME}={cookie.make(token)}"}
         status, body = http_json("GET", gateway + "/api/console/queue", headers=forged)
-        assert status == 401 and body["error"]["code"] == "agent_unauthenticated", token[:8]
+        assert status == 401 and body == {"error": refused}, token[:8]
+        # Nor does any other console route answer with content.
+        for method, path in (("GET", "/session"), ("POST", "/lookup"), ("GET", "/tickets/x")):
+            data = {"code": "1234"} if path == "/lookup" else None
+            status, body = http_json(method, gateway + "/api/console" + path, data, headers=forged)
+            assert status == 401 and body == {"error": refused}, (path, token[:8])
 
     # After logout the same cookie no longer works.
     agent = Console(healthy_stack).login()
@@ -141,7 +147,7 @@ def test_only_agents_reach_the_console_api(healthy_stack: Stack) -> None:
 
 
 def test_two_agents_take_the_same_conversation_one_wins(healthy_stack: Stack) -> None:
-    _, code = ask_for_a_human(healthy_stack)
+    chat, code = ask_for_a_human(healthy_stack)
     first = Console(healthy_stack).login()
     second = Console(healthy_stack).login(*add_agent(healthy_stack, "agentpaul", "Paul Martin"))
     ticket = first.call("POST", "/lookup", {"code": code})[1]["ticket"]
@@ -167,7 +173,11 @@ def test_two_agents_take_the_same_conversation_one_wins(healthy_stack: Stack) ->
     assert status == 409 and body["error"]["code"] == "helpline_not_taken"
     assert loser_console.call("DELETE", f"/tickets/{ticket}/agent")[0] == 409
     item = loser_console.queue_item(ticket)
-    assert item["taken_by"] in ("Agent", "Paul") and not item["taken_by_me"]
+    name = "Agent" if winner is first else "Paul"
+    assert item["taken_by"] == name and not item["taken_by_me"]
+    # The person was told once, with the winner's first name.
+    joined = [m["text"] for m in chat.history()["messages"] if "répond maintenant" in m["text"]]
+    assert joined == [messages.text("agent_joined_named").format(name=name)]
     assert winner.call("DELETE", f"/tickets/{ticket}/agent")[0] == 204
 
 
