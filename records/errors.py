@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -30,6 +31,14 @@ def error_body(code: str) -> dict[str, dict[str, str]]:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    @app.middleware("http")
+    async def _nul_in_path(request: Request, call_next: Any) -> Any:
+        # PostgreSQL cannot compare a NUL character (DataError below): refuse it in the path
+        # before any query, so every database gives the same answer.
+        if "\x00" in request.scope.get("path", ""):
+            return JSONResponse(error_body("invalid_request"), status_code=422)
+        return await call_next(request)
+
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
         return JSONResponse(error_body(exc.code), status_code=exc.status, headers=exc.headers)

@@ -199,17 +199,15 @@ def test_hostile_values_never_crash(client):
     ):
         r = client.post("/activations", json=body)
         assert r.status_code == 422, (body, r.text)
-    for path, code in (
-        ("/activations/%00/code", "activation_not_found"),
-        ("/auth/login/%00/verify", "challenge_not_found"),
-    ):
+    # A NUL in an id: the same refusal on SQLite and PostgreSQL (which cannot compare it).
+    for path in ("/activations/%00/code", "/auth/login/%00/verify"):
         r = client.post(path, json={"code": "123456", "channel": "sms"})
-        assert r.status_code == 404, r.text  # no activation or challenge has that id
-        assert r.json()["error"]["code"] == code
+        assert r.status_code == 422, r.text
+        assert r.json()["error"]["code"] == "invalid_request"
     r = client.post("/auth/login", json={"identifier": "a\x00b", "password": "x"})
     assert r.status_code == 422
     r = client.delete(
         "/assistant/links/%00", headers={"Authorization": "Bearer dev-records-service-token"}
     )
-    assert r.status_code == 404, r.text
-    assert r.json()["error"]["code"] == "link_not_found"
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "invalid_request"
