@@ -30,14 +30,24 @@ def error_body(code: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": error_message(code)}}
 
 
+class RefuseNulInPath:
+    """PostgreSQL cannot compare a NUL character (DataError below): a path holding one is
+    refused before any query, so every database gives the same answer. Plain ASGI: the
+    request body is left to the body limit untouched."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and "\x00" in scope.get("path", ""):
+            response = JSONResponse(error_body("invalid_request"), status_code=422)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def _nul_in_path(request: Request, call_next: Any) -> Any:
-        # PostgreSQL cannot compare a NUL character (DataError below): refuse it in the path
-        # before any query, so every database gives the same answer.
-        if "\x00" in request.scope.get("path", ""):
-            return JSONResponse(error_body("invalid_request"), status_code=422)
-        return await call_next(request)
+    app.add_middleware(RefuseNulInPath)
 
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
