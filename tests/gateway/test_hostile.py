@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot import messages
 from bot.secret_guard import is_way_out
 
 HOSTILE = [
@@ -31,15 +33,37 @@ HOSTILE = [
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=3000)
 
 
+def _blank(text: str) -> bool:
+    """Nothing visible: whitespace, control and invisible format characters only."""
+    return all(c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in text)
+
+
+def expected(rig, body: object, size: int) -> tuple[int, str | None]:
+    """The chat API's answer to this body (docs/contracts.md), worked out independently."""
+    if size > rig.settings.max_body_bytes:
+        return 413, "body_too_large"  # refused while it streams in, before any parsing
+    if not isinstance(body, dict) or not all(
+        body.get(k) is None or isinstance(body.get(k), str) for k in ("text", "payload")
+    ):
+        return 422, "invalid_request"
+    text, payload = body.get("text") or "", body.get("payload")
+    if _blank(text) and not payload:
+        return 422, "empty_message"
+    limit = rig.settings.max_message_chars
+    if len(text) > limit or len(payload or "") > limit:
+        return 422, "message_too_long"
+    return 200, None
+
+
 def check(rig, cid: str, body: object) -> None:
     response = rig.client.post(f"/api/conversations/{cid}/messages", json=body)
-    # A body over the limit is refused while it streams in, before any parsing.
-    too_big = len(response.request.content) > rig.settings.max_body_bytes
-    allowed = (413,) if too_big else (200, 422)
-    assert response.status_code in allowed, (response.status_code, response.text[:200])
+    status, code = expected(rig, body, len(response.request.content))
+    assert response.status_code == status, (body, response.status_code, response.text[:200])
     data = response.json()
-    if response.status_code != 200:
-        assert set(data["error"]) == {"code", "message"}
+    if code is not None:
+        assert data["error"] == {"code": code, "message": messages.text(code)}, data
+    else:
+        assert data["user_message"]["from"] == "user"
 
 
 def test_hostile_texts_and_payloads(rig) -> None:
