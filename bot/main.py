@@ -31,17 +31,13 @@ from bot.rate_limit import RateLimiter
 from bot.secrets import SecretRouter
 from bot.security_headers import SecurityHeaders
 from bot.settings import Settings, get_settings
+from bot.voice import VoiceService
 
 log = logging.getLogger("bot")
 
 
 def load_voice(settings: Settings) -> Any | None:
-    """The voice engine of bot/voice, or None when it is missing (the widget then says so)."""
-    try:
-        from bot.voice import VoiceService
-    except ImportError:
-        log.warning("bot.voice is missing: audio is unavailable")
-        return None
+    """The voice engine of bot/voice, or None when it cannot start (the widget then says so)."""
     try:
         return VoiceService(cache_dir=settings.audio_cache_dir, engine=settings.voice_engine)
     except Exception:

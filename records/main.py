@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, sender: Sender | None = None) -
     logging.getLogger("records").setLevel(settings.log_level.upper())
     apply_security_settings(settings)
     # A missing DOCUMENT_STORAGE_KEY in production stops the start, not the first upload.
-    storage_key(settings.environment, settings.records_secret_key)
+    storage_key(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     code_failures_per_subject: int = 10  # wrong codes per person or account, all codes together
     rate_window_seconds: int = 900
 
+    # Stored documents: AES-256-GCM key (32 bytes in base64) and folder (records/storage.py).
+    document_storage_key: str | None = None
+    document_storage_dir: Path | None = None
+
     # Outbox delivery (SPEC §3.2: messages are never lost).
     outbox_worker_enabled: bool = True
     outbox_poll_seconds: float = 2.0

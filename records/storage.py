@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 NONCE_BYTES = 12
 KEY_ENV = "DOCUMENT_STORAGE_KEY"
-DIR_ENV = "DOCUMENT_STORAGE_DIR"
 
 
 class StorageError(Exception):
@@ -91,29 +90,28 @@ class LocalEncryptedStorage:
         self._path(key).unlink(missing_ok=True)
 
 
-def storage_key(environment: str, secret_key: str) -> bytes:
-    raw = os.environ.get(KEY_ENV)
+def storage_key(settings: Settings) -> bytes:
+    """DOCUMENT_STORAGE_KEY; outside production, derived from RECORDS_SECRET_KEY when unset."""
+    raw = settings.document_storage_key
     if raw:
         key = base64.b64decode(raw)
         if len(key) != 32:
             raise ValueError(f"{KEY_ENV} must be 32 bytes encoded in base64")
         return key
-    if environment == "production":
+    if settings.environment == "production":
         raise ValueError(
             f"{KEY_ENV} is required in production: 32 random bytes in base64, the key of "
             "the stored documents"
         )
-    return hashlib.sha256(b"document-storage:" + secret_key.encode()).digest()
+    return hashlib.sha256(b"document-storage:" + settings.records_secret_key.encode()).digest()
 
 
 _default: Storage | None = None
 
 
 def storage_for(settings: Settings) -> Storage:
-    folder = Path(os.environ.get(DIR_ENV) or settings.data_dir / "documents")
-    return LocalEncryptedStorage(
-        folder, storage_key(settings.environment, settings.records_secret_key)
-    )
+    folder = settings.document_storage_dir or settings.data_dir / "documents"
+    return LocalEncryptedStorage(folder, storage_key(settings))
 
 
 def get_storage(settings: Settings | None = None) -> Storage:

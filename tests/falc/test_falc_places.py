@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.falc.collect import collect_all, place_files
+from bot.falc.collect import PLACES, collect_all, place_files
 from bot.falc.places import (
     candidate_files,
     find_strays,
@@ -31,6 +31,12 @@ def test_no_user_text_outside_the_places():
         "web_widget/texts.fr.json, or add it to bot/falc/data/places_ignore.yml with a reason):\n"
         + "\n".join(map(str, strays))
     )
+
+
+def test_every_place_exists():
+    # A place renamed or moved would leave its texts unchecked without a word.
+    missing = [pattern for pattern in PLACES if not list(ROOT.glob(pattern))]
+    assert not missing, f"places of bot/falc/collect.py that match no file: {missing}"
 
 
 def test_every_french_text_in_a_place_is_collected():

@@ -8,6 +8,7 @@ import io
 import pytest
 from fpdf import FPDF
 
+from records.settings import Settings
 from records.storage import (
     MAX_UPLOAD_BYTES,
     LocalEncryptedStorage,
@@ -50,16 +51,24 @@ def test_keys_cannot_escape_the_folder(tmp_path):
         LocalEncryptedStorage(tmp_path, KEY).get("../../etc/passwd")
 
 
+def _settings(monkeypatch, environment: str, key: bytes | None) -> Settings:
+    # Read from the environment, as the service reads it (production secrets not validated here).
+    if key is None:
+        monkeypatch.delenv("DOCUMENT_STORAGE_KEY", raising=False)
+    else:
+        monkeypatch.setenv("DOCUMENT_STORAGE_KEY", base64.b64encode(key).decode())
+    monkeypatch.setenv("ENVIRONMENT", "development")
+    read = Settings()
+    return read.model_copy(update={"environment": environment, "records_secret_key": "x"})
+
+
 def test_storage_key_from_environment(monkeypatch):
-    monkeypatch.setenv("DOCUMENT_STORAGE_KEY", base64.b64encode(KEY).decode())
-    assert storage_key("production", "x") == KEY
-    monkeypatch.setenv("DOCUMENT_STORAGE_KEY", base64.b64encode(b"short").decode())
+    assert storage_key(_settings(monkeypatch, "production", KEY)) == KEY
     with pytest.raises(ValueError):
-        storage_key("development", "x")
-    monkeypatch.delenv("DOCUMENT_STORAGE_KEY")
+        storage_key(_settings(monkeypatch, "development", b"short"))
     with pytest.raises(ValueError):
-        storage_key("production", "x")
-    assert len(storage_key("development", "x")) == 32
+        storage_key(_settings(monkeypatch, "production", None))
+    assert len(storage_key(_settings(monkeypatch, "development", None))) == 32
 
 
 def _pdf() -> bytes:
