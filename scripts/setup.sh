@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-# 1. System packages: chromium (browser tests), espeak-ng (offline voice), ffmpeg (MP3/Opus).
+# 1. System packages: chromium (browser tests), espeak-ng (offline voice), ffmpeg (Opus; it
+#    brings libmp3lame0, which the gateway loads to encode MP3 in process).
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
