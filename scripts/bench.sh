@@ -2,9 +2,10 @@
 # All benchmarks of SPEC §7; each writes its numbers to a file under benchmarks/.
 #   training time           -> benchmarks/training.json
 #   records requests/second -> benchmarks/records.json
-#   gateway round trip p50/p95 beside bare Rasa, memory of each process, TTS cached and
-#   uncached                -> benchmarks/gateway.json, benchmarks/voice.json
+#   a turn through the gateway beside a bare Rasa bot (p95 ratio, breakdown), memory of each
+#   process, TTS cached and uncached -> benchmarks/gateway.json, benchmarks/voice.json
 #   NLU intent macro-F1 by cross-validation -> benchmarks/nlu-cross-validation.{json,md}
+#   `make run` until the widget answers -> benchmarks/startup.json
 # Numbers depend on the machine and its load: they are measurements, not tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,5 +31,6 @@ PY
 
 .venv/bin/python scripts/bench_records.py --out benchmarks/records.json
 scripts/bench-gateway.sh
+scripts/bench-startup.sh
 scripts/bench-nlu.sh
 echo "benchmarks written to benchmarks/"
