@@ -148,6 +148,16 @@ def measure(stack: Stack, bare: BareRasa, rounds: int) -> dict:
     turns: dict[str, list[dict]] = {label: [] for label in MESSAGES}
     bare_turns: list[float] = []
     bare_parses: list[float] = []
+
+    def bare_turn(bare_text: str) -> None:
+        body = {"sender": "bench", "message": bare_text}
+        bare_elapsed, status, bare_answer = timed("POST", bare_rest, body)
+        assert status == 200 and bare_answer, (status, bare_answer)
+        bare_turns.append(bare_elapsed)
+        parse_elapsed, status, _ = timed("POST", bare_parse, {"text": bare_text})
+        assert status == 200
+        bare_parses.append(parse_elapsed)
+
     answers_per_message: dict[str, int] = {}
     failures: dict[str, int] = {}
     load_at_start = round(os.getloadavg()[0], 2)
@@ -167,15 +177,9 @@ def measure(stack: Stack, bare: BareRasa, rounds: int) -> dict:
                 answers_per_message[label] = len(replies)
             gateway_parts = actions_log.since_last()
 
-            # The bare bot, between the two turns of ours: both see the same machine load.
-            body = {"sender": "bench", "message": bare_text}
-            bare_elapsed, status, bare_answer = timed("POST", bare_rest, body)
-            assert status == 200 and bare_answer, (status, bare_answer)
-            bare_turns.append(bare_elapsed)
-            parse_elapsed, status, _ = timed("POST", bare_parse, {"text": bare_text})
-            assert status == 200
-            bare_parses.append(parse_elapsed)
-
+            # The bare bot, after each turn of ours: both see the same machine load, and its
+            # conversation grows by as many turns as ours (Rasa's cost grows with the tracker).
+            bare_turn(bare_text)
             body = {"sender": chat.conversation_id, "message": text}
             actions_log.since_last()
             rasa_elapsed, status, rasa_answer = timed("POST", rasa, body)
@@ -183,6 +187,7 @@ def measure(stack: Stack, bare: BareRasa, rounds: int) -> dict:
             rasa_parts = actions_log.since_last()
             parse_elapsed, status, _ = timed("POST", parse, {"text": text})
             assert status == 200
+            bare_turn(bare_text)
             turns[label].append(
                 {
                     "gateway_ms": elapsed * 1000,
@@ -256,6 +261,17 @@ def measure(stack: Stack, bare: BareRasa, rounds: int) -> dict:
             "project_rasa_nlu_parse": summary(seconds(tuple(MESSAGES), "parse_ms")),
         },
         "breakdown_per_message": {label: breakdown(turns[label]) for label in MESSAGES},
+        # Round by round (the conversations grow): ours through the gateway for the first
+        # message, the bare bot's median turn of that round.
+        "by_round_ms": {
+            "gateway_" + next(iter(MESSAGES)): [
+                round(t["gateway_ms"]) for t in turns[next(iter(MESSAGES))]
+            ],
+            "bare_rasa_median": [
+                round(statistics.median(bare_turns[i : i + 2 * len(MESSAGES)]) * 1000)
+                for i in range(0, len(bare_turns), 2 * len(MESSAGES))
+            ],
+        },
         # Kept under their former names for readers of earlier files.
         "gateway_round_trip": gateway_all,
         "rasa_direct_round_trip": summary(seconds(tuple(MESSAGES), "rasa_ms")),
