@@ -16,8 +16,10 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -116,13 +118,16 @@ def breakdown(turns: list[dict]) -> dict:
 def run(rounds: int, out: Path) -> dict:
     bare = BareRasa()
     bare.ensure_model()
+    # The stack's data under DATA_DIR, not /tmp: other test runs on this machine clean /tmp.
+    data_dir = Path(tempfile.mkdtemp(prefix="stack-", dir=bare.folder.parent))
     bare.start()  # loads while the project's stack starts
     try:
-        with Stack(extra_env={"TURN_TIMINGS": "1"}) as stack:
+        with Stack(data_dir=data_dir, extra_env={"TURN_TIMINGS": "1"}) as stack:
             bare.wait_ready()
             result = measure(stack, bare, rounds)
     finally:
         bare.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
     voice = out.parent / "voice.json"
     if voice.exists():
         result["voice_engine_benchmark"] = json.loads(voice.read_text(encoding="utf-8"))
