@@ -248,7 +248,9 @@ def measure(stack: Stack, bare: BareRasa, rounds: int) -> dict:
         "what": (
             "Round trip of one user message, sequential, logged-in conversation, interleaved "
             "turn by turn with a bare Rasa bot (rasa init, same Rasa version) served in the same "
-            "run. 'rasa_direct' sends the same messages straight to our Rasa's REST channel: the "
+            "run; the bare bot's one conversation gets a turn after each of ours, so both "
+            "trackers grow alike (Rasa's cost per turn grows with the conversation: by_round_ms). "
+            "'rasa_direct' sends the same messages straight to our Rasa's REST channel: the "
             "difference is the gateway's cost. Breakdown: TURN_TIMINGS lines of the action "
             "server, Rasa's /model/parse, and differences of round trips (medians)."
         ),
