@@ -8,8 +8,8 @@ espeak-ng speaks in (22.05 kHz): resampling to 24 kHz as before cost a third of 
 time and added nothing to a 22.05 kHz voice.
 
 `available()` is False when the library cannot be loaded; the caller then uses ffmpeg.
-Each call has its own encoder state, so calls may run in parallel threads (ctypes releases the
-GIL during the library calls).
+Each call has its own encoder state, so encodings may run in parallel threads (ctypes releases
+the GIL during the library calls); only the set-up of an encoder is serialised.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ QUALITY = 5  # lame.h: 2 = best and slow, 5 = good and fast, 7 = ok; ffmpeg's de
 _lib: ctypes.CDLL | None = None
 _loaded = False
 _load_lock = threading.Lock()
+_init_lock = threading.Lock()
 
 
 class LameError(Exception):
@@ -113,7 +114,8 @@ def wav_to_mp3(wav: bytes) -> bytes:
     samples = len(pcm) // 2
     if samples == 0:
         raise LameError("no audio")
-    gfp = lib.lame_init()
+    with _init_lock:  # LAME fills shared tables on its first initialisations
+        gfp = lib.lame_init()
     if not gfp:
         raise LameError("lame_init failed")
     try:
@@ -129,7 +131,9 @@ def wav_to_mp3(wav: bytes) -> bytes:
         ):
             if setter(gfp, value) < 0:
                 raise LameError("encoder setting refused")
-        if lib.lame_init_params(gfp) < 0:
+        with _init_lock:
+            ready = lib.lame_init_params(gfp)
+        if ready < 0:
             raise LameError("lame_init_params failed")
         pcm_buf = ctypes.create_string_buffer(pcm, len(pcm))
         size = int(1.25 * samples) + 7200  # worst case given in lame.h
