@@ -4,8 +4,9 @@ chat API answers a message with the bot's words. Writes a JSON file.
     .venv/bin/python tests/support/bench_startup.py --out benchmarks/startup.json
 
 Runs the real `make run` (setup, migrate, seed, model check, then the four processes under
-honcho) in a temporary DATA_DIR holding a copy of the trained model, on ports of STACK_PORTS,
-twice: the first start (empty databases: migrations and seed run) and a restart.
+honcho) in a temporary DATA_DIR (under $DATA_DIR/bench) holding a copy of the trained model,
+on ports of STACK_PORTS, twice: the first start (empty databases: migrations and seed run) and
+a restart.
 Standard library only.
 """
 
@@ -160,7 +161,10 @@ def run(out: Path, timeout: float) -> dict:
     if not any(source.glob("*.tar.gz")):
         raise SystemExit(f"no trained model in {source}: run `make train` first")
     load_at_start = round(os.getloadavg()[0], 2)
-    with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+    # Under DATA_DIR, not /tmp: other test runs on this machine clean /tmp.
+    root = Path(os.environ.get("DATA_DIR") or REPO / "var") / "bench"
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="startup-", dir=root) as tmp:
         data_dir = Path(tmp)
         # A trained checkout: the model and the stamp of its training inputs.
         shutil.copytree(source, data_dir / "models")
