@@ -3,12 +3,15 @@
 It acts for one conversation (SPEC §3.5): service token + `X-Conversation-Id`. Safe calls
 (GET) are retried once; every call, retries included, ends within the settings' total
 timeout, so the user always gets an answer within 3 seconds (SPEC §4.4).
+TURN_TIMINGS=1 logs each request's route (identifiers masked) and milliseconds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import re
 import time
 from typing import Any
 
@@ -17,6 +20,14 @@ import aiohttp
 from actions.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
+timing_log = logging.getLogger("actions.timing")
+# A path segment holding a digit is an identifier (or a date): masked in timing logs.
+_ID_SEGMENT = re.compile(r"/[^/]*\d[^/]*")
+
+
+def route_of(path: str) -> str:
+    """The path with its identifiers replaced, e.g. /people/{id}/appointments."""
+    return _ID_SEGMENT.sub("/{id}", path)
 
 
 class RecordsError(Exception):
@@ -37,6 +48,12 @@ class RecordsClient:
         self.settings = settings or load_settings()
         self._session: aiohttp.ClientSession | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._timings = os.environ.get("TURN_TIMINGS", "").strip().lower() in (
+            "1",
+            "true",
+            "yes",
+            "on",
+        )
 
     def _get_session(self) -> aiohttp.ClientSession:
         # One session per event loop: the action server has one loop; tests may have several.
@@ -65,6 +82,26 @@ class RecordsClient:
         params: dict[str, Any] | None = None,
     ) -> Any:
         """Call records for the conversation and return the decoded JSON (None for 204)."""
+        if not self._timings:
+            return await self._request(method, path, conversation_id, json=json, params=params)
+        began, outcome = time.perf_counter(), "error"
+        try:
+            answer = await self._request(method, path, conversation_id, json=json, params=params)
+            outcome = "ok"
+            return answer
+        finally:
+            ms = (time.perf_counter() - began) * 1000
+            timing_log.info("timing records=%s %s %s ms=%.1f", method, route_of(path), outcome, ms)
+
+    async def _request(
+        self,
+        method: str,
+        path: str,
+        conversation_id: str | None,
+        *,
+        json: dict[str, Any] | None,
+        params: dict[str, Any] | None,
+    ) -> Any:
         headers = {"Authorization": f"Bearer {self.settings.service_token}"}
         if conversation_id:
             headers["X-Conversation-Id"] = conversation_id

@@ -5,6 +5,9 @@ rasa_sdk's own server listens on every address and runs any action for whoever p
 127.0.0.1 unless ACTIONS_HOST says otherwise (scale-out), and refuses (401) every call that
 does not carry `Authorization: Bearer $ACTIONS_TOKEN`, which Rasa sends (endpoints.yml).
 /health stays open for the gateway and the process supervisors.
+
+TURN_TIMINGS=1 logs how long each action call took (the action's name and milliseconds, no
+conversation data), for the turn benchmark (scripts/bench-gateway.sh).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import hmac
 import logging
 import os
 import sys
+import time
 
 from rasa_sdk import utils
 from rasa_sdk.endpoint import create_app as create_sdk_app
@@ -24,7 +28,12 @@ from sanic.response import HTTPResponse
 from actions.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("actions.server")
+timing_log = logging.getLogger("actions.timing")
 OPEN_PATHS = frozenset({"/health"})
+
+
+def timings_enabled() -> bool:
+    return os.environ.get("TURN_TIMINGS", "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def create_app(settings: Settings) -> Sanic:
@@ -41,6 +50,22 @@ def create_app(settings: Settings) -> Sanic:
         return response.json({"error": "unauthorized"}, status=401)
 
     app.register_middleware(only_rasa, "request")
+    if timings_enabled():
+
+        async def started(request: Request) -> None:
+            request.ctx.started = time.perf_counter()
+
+        async def finished(request: Request, resp: HTTPResponse) -> None:
+            began = getattr(request.ctx, "started", None)
+            if began is None or request.path in OPEN_PATHS:
+                return
+            body = request.json if request.method == "POST" else None
+            name = body.get("next_action") if isinstance(body, dict) else None
+            ms = (time.perf_counter() - began) * 1000
+            timing_log.info("timing action=%s status=%s ms=%.1f", name, resp.status, ms)
+
+        app.register_middleware(started, "request")
+        app.register_middleware(finished, "response")
     return app
 
 

@@ -2,10 +2,11 @@
 # All benchmarks of SPEC §7; each writes its numbers to a file under benchmarks/.
 #   training time           -> benchmarks/training.json
 #   records requests/second -> benchmarks/records.json
-#   gateway round trip p50/p95 beside bare Rasa, memory of each process, TTS cached and
-#   uncached                -> benchmarks/gateway.json, benchmarks/voice.json
+#   a turn through the gateway beside a bare Rasa bot (p95 ratio, breakdown), memory of each
+#   process, TTS cached and uncached -> benchmarks/gateway.json, benchmarks/voice.json
 #   NLU intent macro-F1 by cross-validation -> benchmarks/nlu-cross-validation.{json,md}
 #   SMS segments of every response          -> benchmarks/sms-segments.json
+#   `make run` until the widget answers -> benchmarks/startup.json
 # Numbers depend on the machine and its load: they are measurements, not tests. Each JSON file
 # is stamped with the commit measured (taken when the run starts) by scripts/bench_meta.py.
 set -euo pipefail
@@ -37,7 +38,9 @@ stamp benchmarks/training.json
 .venv/bin/python scripts/bench_records.py --out benchmarks/records.json
 stamp benchmarks/records.json
 scripts/bench-gateway.sh
-stamp benchmarks/gateway.json benchmarks/voice.json
+stamp benchmarks/gateway.json benchmarks/voice.json benchmarks/turn-profile.json
+scripts/bench-startup.sh
+stamp benchmarks/startup.json
 scripts/bench-nlu.sh
 stamp benchmarks/nlu-cross-validation.json
 .venv/bin/python -m bot.channels.sms_bench

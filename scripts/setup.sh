@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
-# 1. System packages: chromium (browser tests), espeak-ng (offline voice), ffmpeg (MP3/Opus).
+# 1. System packages: chromium (browser tests), espeak-ng (offline voice), ffmpeg (Opus; it
+#    brings libmp3lame0, which the gateway loads to encode MP3 in process).
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
@@ -59,22 +60,27 @@ if [ -z "$PY311" ]; then
   exit 1
 fi
 
-# 3. Virtual environments, reinstalled only when their requirement files change.
+# 3. Virtual environments, reinstalled only when their requirement files change (a stamp of
+#    their hash is kept in the environment).
 make_venv() {  # name python requirements lock
   local dir=$1 py=$2 req=$3 lock=$4
   local stamp="$dir/.requirements.sha"
   local want
   want=$(cat "$req" "$lock" 2>/dev/null | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return; fi
-  say "preparing $dir with $py"
+  say "preparing $dir with $py (requirements changed or first install; a few minutes)"
+  local began=$SECONDS
   [ -x "$dir/bin/python" ] || "$py" -m venv "$dir"
   "$dir/bin/python" -m pip install -q --upgrade pip
-  if [ -f "$lock" ]; then
-    "$dir/bin/python" -m pip install -q -r "$req" -c "$lock"
-  else
-    "$dir/bin/python" -m pip install -q -r "$req"
-  fi
+  local constraints=()
+  [ -f "$lock" ] && constraints=(-c "$lock")
+  # One line per package downloaded and the final list, instead of minutes of silence; pip's
+  # errors go to stderr, untouched.
+  "$dir/bin/python" -m pip install --progress-bar off -r "$req" "${constraints[@]}" |
+    grep --line-buffered -E '^(Collecting|Successfully installed)' |
+    sed -u -e "s|^|[setup] $dir: |" -e 's/^\(.\{200\}\).*/\1 .../'
   echo "$want" > "$stamp"
+  say "$dir ready in $((SECONDS - began)) s"
 }
 make_venv .venv "$PY311" requirements/app.in requirements/app.lock
 make_venv .venv-rasa "$PY310" requirements/rasa.in requirements/rasa.lock

@@ -11,6 +11,8 @@ export ACTIONS_URL=${ACTIONS_URL:-http://127.0.0.1:5055/webhook}
 export ACTIONS_TOKEN=${ACTIONS_TOKEN:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
 export TRACKER_DB=${TRACKER_DB:-$(mktemp -d)/rasa_tracker.db}
 PG_URL=${TEST_POSTGRES_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}
+# Each suite ends with its 15 slowest tests: where a long run's time went, without a rerun.
+export PYTEST_ADDOPTS="${PYTEST_ADDOPTS:-} --durations=15"
 
 failed=()
 passed=()

@@ -1,4 +1,8 @@
-"""Audio conversion with ffmpeg: MP3 for the web widget, OGG/Opus for Telegram voice notes."""
+"""Audio conversion: MP3 for the web widget, OGG/Opus for Telegram voice notes.
+
+MP3 from espeak-ng's WAV is encoded in process by libmp3lame (bot.voice.lame): starting ffmpeg
+was most of the time of an uncached answer. OGG/Opus, and MP3 when libmp3lame cannot be loaded,
+go through ffmpeg."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import asyncio
 from pathlib import Path
 from typing import Literal
 
+from bot.voice import lame
 from bot.voice.engines import SourceAudio
 
 Format = Literal["mp3", "ogg"]
@@ -30,6 +35,14 @@ async def convert(source: SourceAudio, fmt: Format, dest: Path, ffmpeg: str = "f
     if fmt == "mp3" and source.container == "mp3":
         await asyncio.to_thread(dest.write_bytes, source.data)
         return
+    if fmt == "mp3" and source.container == "wav" and lame.available():
+        try:
+            data = await asyncio.to_thread(lame.wav_to_mp3, source.data)
+        except lame.LameError:
+            pass  # a WAV it cannot read (not 16-bit mono): ffmpeg reads every kind
+        else:
+            await asyncio.to_thread(dest.write_bytes, data)
+            return
     try:
         proc = await asyncio.create_subprocess_exec(
             ffmpeg, "-hide_banner", "-nostdin", "-loglevel", "error", "-y",

@@ -4,7 +4,9 @@ so records sees no request. The server runs as a real process beside the real re
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,6 +17,7 @@ from typing import Any
 import pytest
 import requests
 
+from actions.records_client import route_of
 from tests.actions.conftest import ROOT, SERVICE_TOKEN, Conversation, Records, free_port
 
 ACTIONS_TOKEN = "action-server-test-token"  # noqa: S105 - test credential
@@ -28,17 +31,16 @@ def server_env(**values: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def action_server(
-    records_service: Records, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+@contextlib.contextmanager
+def running_server(records: Records, log_path: Path, **extra: str) -> Iterator[str]:
+    """The action server as the Procfile starts it, beside the real records."""
     port = free_port()
-    log_path = tmp_path_factory.mktemp("action-server") / "actions.log"
     env = server_env(
         ENVIRONMENT="test",
         ACTIONS_TOKEN=ACTIONS_TOKEN,
-        RECORDS_URL=records_service.url,
+        RECORDS_URL=records.url,
         RECORDS_SERVICE_TOKEN=SERVICE_TOKEN,
+        **extra,
     )
     with open(log_path, "wb") as log:
         process = subprocess.Popen(  # noqa: S603 - this repository's command
@@ -63,6 +65,15 @@ def action_server(
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def action_server(
+    records_service: Records, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    log_path = tmp_path_factory.mktemp("action-server") / "actions.log"
+    with running_server(records_service, log_path) as url:
+        yield url
 
 
 def documents_call(conv: Conversation, domain: dict[str, Any]) -> dict[str, Any]:
@@ -138,6 +149,38 @@ def test_rasas_call_with_the_token_runs_the_action(
     assert said[0] in ("utter_documents_intro", "utter_no_documents"), said
     time.sleep(0.5)
     assert records_requests(records_service, "/me/documents") == before + 1
+
+
+def test_turn_timings_name_the_action_and_route_without_conversation_data(
+    karim: Conversation, records_service: Records, domain: dict[str, Any], tmp_path: Path
+) -> None:
+    log_path = tmp_path / "actions.log"
+    with running_server(records_service, log_path, TURN_TIMINGS="1") as url:
+        answer = requests.post(
+            url + "/webhook",
+            json=documents_call(karim, domain),
+            headers={"Authorization": f"Bearer {ACTIONS_TOKEN}"},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        time.sleep(0.3)
+    text = log_path.read_text(encoding="utf-8")
+    assert re.search(r"timing records=GET /me/documents ok ms=\d+\.\d", text), text
+    assert re.search(r"timing action=action_list_documents status=200 ms=\d+\.\d", text), text
+    assert karim.sender_id not in text
+
+
+@pytest.mark.parametrize(
+    ("path", "route"),
+    [
+        ("/me/documents", "/me/documents"),
+        ("/people/8f14e45f-ceea-467f/appointments", "/people/{id}/appointments"),
+        ("/me/documents/42/hide", "/me/documents/{id}/hide"),
+        ("/me/appointments/2026-12-03", "/me/appointments/{id}"),
+    ],
+)
+def test_timing_routes_mask_identifiers(path: str, route: str) -> None:
+    assert route_of(path) == route
 
 
 @pytest.mark.parametrize(

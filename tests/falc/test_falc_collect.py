@@ -134,15 +134,6 @@ def test_a_place_that_cannot_be_parsed_is_an_error(tmp_path, name, content):
         collect_all(tmp_path)
 
 
-def test_split_domain_is_read(tmp_path):
-    (tmp_path / "domain").mkdir()
-    (tmp_path / "domain" / "help.yml").write_text(
-        'responses:\n  utter_help:\n    - text: "Je vous aide."\n', encoding="utf-8"
-    )
-    found, places = collect_all(tmp_path)
-    assert places == ["domain/help.yml"] and found[0].text == "Je vous aide."
-
-
 def test_parse_exception():
     assert parse_exception("# falc: allow passive — phrase de la brochure") == (
         {"passive": "phrase de la brochure"},
