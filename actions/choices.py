@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.appointments import appointment_words
+from actions.appointments import appointment_words, normalise_professional
 from actions.base import (
     FORM_SLOTS,
     CountingFormValidation,
@@ -22,7 +22,7 @@ from actions.base import (
     conversation,
 )
 from actions.errors import answer_failure
-from actions.formatting import DOCUMENT_CATEGORIES, format_iso
+from actions.formatting import DOCUMENT_CATEGORIES, format_iso, of_name
 from actions.records_client import RecordsError, RecordsUnavailable, records
 from actions.sharing import yes_no
 
@@ -51,6 +51,10 @@ async def load_choices(form: str, tracker: Tracker) -> list[dict[str, str]]:
     conv = conversation(tracker)
     if form == "cancel_appointment_form":
         items = await records.get("/me/appointments", conv, upcoming=True, limit=MAX_CHOICES)
+        kind = named_professional(tracker)
+        same_kind = [i for i in items if i.get("professional_kind") == kind]
+        # "annule le rdv du dentiste": the dentist's, not every appointment.
+        items = same_kind or items
         labels = [appointment_words(i) for i in items]
         return [
             {"id": i["id"], "label": f"{w['when']}, {w['professional']}"}
@@ -73,13 +77,29 @@ async def load_choices(form: str, tracker: Tracker) -> list[dict[str, str]]:
     if form == "block_form":
         chosen = [p for p in pros if p.get("authorised") and not p.get("blocked")]
     else:
+        # Blocked ones to unblock, then known ones never authorised yet to authorise.
         chosen = [p for p in pros if p.get("blocked")]
+        chosen += [p for p in pros if not p.get("blocked") and not p.get("authorised")]
     if kind:
         same_kind = [
             p for p in chosen if _plain(kind).split("_")[0] in _plain(p.get("profession", ""))
         ]
         chosen = same_kind or chosen
-    return [{"id": p["id"], "label": professional_label(p)} for p in chosen[:MAX_CHOICES]]
+    return [
+        {"id": p["id"], "label": professional_label(p), "blocked": bool(p.get("blocked"))}
+        for p in chosen[:MAX_CHOICES]
+    ]
+
+
+def named_professional(tracker: Tracker) -> str | None:
+    """The kind of professional the latest message names ("du dentiste"), if any."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "professional":
+            kind = normalise_professional(entity.get("value"))
+            if kind:
+                return kind
+    text = str(tracker.latest_message.get("text") or "")
+    return normalise_professional(text) if text and not text.startswith("/") else None
 
 
 def document_label(document: dict[str, Any]) -> str:
@@ -267,9 +287,11 @@ class ActionAskChoiceConfirm(Action):
             dispatcher.utter_message(response=f"utter_confirm_{switch}_{target}")
             return []
         if form == "share_child_form":
+            child = str(tracker.get_slot("person"))
             dispatcher.utter_message(
                 response="utter_confirm_share_child",
-                child=tracker.get_slot("person"),
+                child=child,
+                of_child=of_name(child),
                 identifier=tracker.get_slot("other_parent_identifier"),
             )
             return []
@@ -297,10 +319,15 @@ class ChoiceSubmit(RecordsAction):
             dispatcher.utter_message(response="utter_nothing_changed")
         if confirmed is not True or not tracker.get_slot("choice"):
             return []  # the form stopped early and said why
-        path = self.path.format(id=tracker.get_slot("choice"))
+        path, done_response = self.target(tracker)
+        path = path.format(id=tracker.get_slot("choice"))
         await records.request(self.method, path, conversation(tracker), json=None)
-        dispatcher.utter_message(response=self.done_response, item=chosen_label(tracker))
+        dispatcher.utter_message(response=done_response, item=chosen_label(tracker))
         return []
+
+    def target(self, tracker: Tracker) -> tuple[str, str]:
+        """The route to call and the response that says it is done."""
+        return self.path, self.done_response
 
 
 class ActionCancelAppointment(ChoiceSubmit):
@@ -341,12 +368,21 @@ class ActionBlockProfessional(ChoiceSubmit):
 
 
 class ActionAllowProfessional(ChoiceSubmit):
+    """Unblock a blocked professional, or authorise one of the care team not authorised yet."""
+
     form = "allow_form"
     path = "/me/professionals/{id}/unblock"
     done_response = "utter_professional_allowed"
 
     def name(self) -> str:
         return "action_allow_professional"
+
+    def target(self, tracker: Tracker) -> tuple[str, str]:
+        wanted = tracker.get_slot("choice")
+        item = next((i for i in tracker.get_slot("choice_items") or [] if i["id"] == wanted), {})
+        if item.get("blocked") is False:
+            return "/me/professionals/{id}/authorise", "utter_professional_authorised"
+        return self.path, self.done_response
 
 
 class ActionChangeEmergencySetting(RecordsAction):
