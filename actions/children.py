@@ -29,6 +29,28 @@ MAX_LISTED = 3
 IDENTIFIER = re.compile(r"^[a-z0-9]{8,100}$")
 
 
+# "l'école veut le carnet de vaccination": the certificate records makes, not the list again.
+_CERTIFICATE = re.compile(
+    r"\b(carnet|certificat|attestation|justificatif|preuve|papier|[ée]cole|cr[èe]che|cantine"
+    r"|colo|nounou|assistante maternelle|imprimer|pdf)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_certificate(text: str) -> bool:
+    return bool(text) and not text.startswith("/") and bool(_CERTIFICATE.search(text))
+
+
+def form_start_text(tracker: Tracker) -> str:
+    """The words of the message that asked about the child's health ("" for a button)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent == "child_health":
+                return str(event.get("text") or "")
+    return ""
+
+
 def next_dose_of_each_vaccine(due: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """One line per vaccine, its first missing dose: three missing doses of the same vaccine
     are one thing to do, not three."""
@@ -192,6 +214,16 @@ class ActionChildHealth(RecordsAction):
         today = datetime.now(PARIS).date()
         plan = vaccine_plan(record, await _birth_date(tracker, person_id), today)
         words = {"child": child, "of_child": of_name(child)}
+        if wants_certificate(form_start_text(tracker)):
+            # The gateway fetches the PDF from records for this conversation (a download).
+            dispatcher.utter_message(
+                response="utter_vaccination_certificate",
+                json_message={
+                    "download": {"kind": "vaccination_certificate", "person_id": person_id}
+                },
+                **words,
+            )
+            return []
         if tracker.get_slot("vaccines_more"):
             self._details(dispatcher, plan, today, words)
             return []
