@@ -102,6 +102,25 @@ def named_professional(tracker: Tracker) -> str | None:
     return normalise_professional(text) if text and not text.startswith("/") else None
 
 
+# The switch that hides every document (records' sharing setting `hide_all`), offered first.
+ALL = "all"
+_ALL_WORDS = re.compile(r"\b(tout|tous|toutes)\b")
+
+
+async def with_all_documents(
+    form: str, tracker: Tracker, domain: DomainDict, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Hiding offers "Tous mes documents" first; showing offers it while the switch is on."""
+    if form not in ("hide_document_form", "show_document_form"):
+        return items
+    settings = await records.get("/me/sharing-settings", conversation(tracker))
+    if bool(settings.get("hide_all")) != (form == "show_document_form"):
+        return items
+    variants = domain.get("responses", {}).get("utter_choice_all_documents") or [{}]
+    label = str(variants[0].get("text") or "")
+    return [{"id": ALL, "label": label}, *items][:MAX_CHOICES] if label else items
+
+
 def document_label(document: dict[str, Any]) -> str:
     added = document.get("added_at")
     if added:
@@ -171,6 +190,7 @@ class ChoiceFormValidation(CountingFormValidation):
             return []
         try:
             items = await load_choices(self.form, tracker)
+            items = await with_all_documents(self.form, tracker, domain, items)
         except (RecordsError, RecordsUnavailable) as error:
             events = answer_failure(dispatcher, tracker, error)
             self.stop_form(tracker)
@@ -179,12 +199,22 @@ class ChoiceFormValidation(CountingFormValidation):
             dispatcher.utter_message(response=f"utter_nothing_to_{FORM_TOPICS[self.form]}")
             self.stop_form(tracker)
             return []
+        if self.form == "hide_document_form" and _ALL_WORDS.search(
+            _plain(tracker.latest_message.get("text") or "")
+        ):
+            # "je veux tout cacher": the switch is the choice, only the confirmation is asked.
+            return [SlotSet("choice_items", items), SlotSet("choice", ALL)]
         return [SlotSet("choice_items", items)]
 
     def validate_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        item = match_choice(value, tracker.get_slot("choice_items") or [])
+        items = tracker.get_slot("choice_items") or []
+        if any(i["id"] == ALL for i in items) and (
+            value == ALL or _ALL_WORDS.search(_plain(value))
+        ):
+            return self.accept(tracker, "choice", ALL)  # "tout", "tous mes documents"
+        item = match_choice(value, items)
         if item is None:
             return self.reject(dispatcher, tracker, "choice", "utter_invalid_choice")
         return self.accept(tracker, "choice", item["id"])
@@ -295,9 +325,11 @@ class ActionAskChoiceConfirm(Action):
                 identifier=tracker.get_slot("other_parent_identifier"),
             )
             return []
-        dispatcher.utter_message(
-            response=f"utter_confirm_{FORM_TOPICS.get(form, 'item')}", item=chosen_label(tracker)
-        )
+        topic = FORM_TOPICS.get(form, "item")
+        if tracker.get_slot("choice") == ALL:
+            dispatcher.utter_message(response=f"utter_confirm_{topic}_all")
+            return []
+        dispatcher.utter_message(response=f"utter_confirm_{topic}", item=chosen_label(tracker))
         return []
 
 
@@ -340,7 +372,26 @@ class ActionCancelAppointment(ChoiceSubmit):
         return "action_cancel_appointment"
 
 
-class ActionHideDocument(ChoiceSubmit):
+class DocumentSubmit(ChoiceSubmit):
+    """Hide or show one document, or turn the switch for all of them."""
+
+    hide_all = True
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("choice") != ALL or tracker.get_slot("choice_confirm") is not True:
+            return await super().act(dispatcher, tracker, domain)
+        await records.put(
+            "/me/sharing-settings", conversation(tracker), {"hide_all": self.hide_all}
+        )
+        dispatcher.utter_message(
+            response="utter_all_documents_hidden" if self.hide_all else "utter_all_documents_shown"
+        )
+        return []
+
+
+class ActionHideDocument(DocumentSubmit):
     form = "hide_document_form"
     path = "/me/documents/{id}/hide"
     done_response = "utter_document_hidden"
@@ -349,8 +400,9 @@ class ActionHideDocument(ChoiceSubmit):
         return "action_hide_document"
 
 
-class ActionShowDocument(ChoiceSubmit):
+class ActionShowDocument(DocumentSubmit):
     form = "show_document_form"
+    hide_all = False
     path = "/me/documents/{id}/show"
     done_response = "utter_document_shown"
 

@@ -43,6 +43,11 @@ _CHANGE_SETTINGS = re.compile(
 )
 
 
+def response_text(domain: DomainDict, name: str) -> str:
+    variants = domain.get("responses", {}).get(name) or [{}]
+    return str(variants[0].get("text") or "{items}")
+
+
 def wants_settings(text: str) -> bool:
     return bool(text) and not text.startswith("/") and bool(_CHANGE_SETTINGS.search(text))
 
@@ -62,13 +67,18 @@ class ActionEmergencyInfo(RecordsAction):
             dispatcher.utter_message(response="utter_emergency_empty")
         else:
             dispatcher.utter_message(response="utter_emergency_intro")
-            for key, response in (
-                ("conditions", "utter_emergency_conditions"),
-                ("treatments", "utter_emergency_treatments"),
-                ("allergies", "utter_emergency_allergies"),
-            ):
-                if parts[key]:
-                    dispatcher.utter_message(response=response, items=parts[key])
+            # One bubble, one line per kind (at most 3 bubbles and the offer per answer): the
+            # lines' words are the domain's responses, filled here.
+            lines = [
+                response_text(domain, response).format(items=parts[key])
+                for key, response in (
+                    ("conditions", "utter_emergency_conditions"),
+                    ("treatments", "utter_emergency_treatments"),
+                    ("allergies", "utter_emergency_allergies"),
+                )
+                if parts[key]
+            ]
+            dispatcher.utter_message(text="\n".join(lines))
         settings = await records.get("/me/emergency-settings", conversation(tracker))
         dispatcher.utter_message(
             response="utter_emergency_switches",

@@ -140,3 +140,59 @@ async def test_moving_an_appointment_changes_it_instead_of_adding_one(
     kine = [a for a in mine if a["professional_kind"] == "kine"]
     assert [a["id"] for a in kine] == [created.json()["id"]], "moved, not added"
     assert kine[0]["place"] == "Lyon", "its place stays"
+
+
+async def test_the_switch_that_hides_every_document(
+    karim: Conversation, records_service: Records
+) -> None:
+    from actions.choices import (
+        ALL,
+        ActionAskChoiceConfirm,
+        ActionHideDocument,
+        ActionShowDocument,
+        ValidateHideDocumentForm,
+        ValidateShowDocumentForm,
+    )
+
+    def hide_all() -> bool:
+        answer = records_service.call("GET", "/me/sharing-settings", conversation=karim.sender_id)
+        return bool(answer.json()["hide_all"])
+
+    assert not hide_all()
+    karim.user("je veux tout cacher", intent="hide_document")
+    await karim.form(ValidateHideDocumentForm(), "hide_document_form", None)
+    assert karim.slots["choice_items"][0]["id"] == ALL
+    assert karim.slots["choice"] == ALL, "« tout » is the choice: only the confirmation is asked"
+    messages, _ = await karim.run(ActionAskChoiceConfirm())
+    assert responses(messages) == ["utter_confirm_hide_document_all"]
+    karim.user("/affirm", intent="affirm", choice_confirm=True)
+    await karim.form(ValidateHideDocumentForm(), "hide_document_form", "choice_confirm")
+    karim.active_loop = None
+    messages, _ = await karim.run(ActionHideDocument())
+    assert responses(messages) == ["utter_all_documents_hidden"] and hide_all()
+
+    karim.user("/show_document", intent="show_document")
+    await karim.form(ValidateShowDocumentForm(), "show_document_form", None)
+    assert karim.slots["choice_items"][0]["id"] == ALL, "showing offers the switch while on"
+    karim.user("tous mes documents", choice="tous mes documents")
+    await karim.form(ValidateShowDocumentForm(), "show_document_form", "choice")
+    assert karim.slots["choice"] == ALL
+    karim.user("/affirm", intent="affirm", choice_confirm=True)
+    await karim.form(ValidateShowDocumentForm(), "show_document_form", "choice_confirm")
+    karim.active_loop = None
+    messages, _ = await karim.run(ActionShowDocument())
+    assert responses(messages) == ["utter_all_documents_shown"] and not hide_all()
+
+
+async def test_the_school_certificate_is_a_download(karim: Conversation) -> None:
+    from actions.children import ActionChildHealth, ValidateChildForm
+
+    karim.user("l'école veut le carnet de vaccination de noah", intent="child_health")
+    karim.user("noah", person="Noah")
+    await karim.form(ValidateChildForm(), "child_form", "person")
+    karim.active_loop = None
+    messages, _ = await karim.run(ActionChildHealth())
+    assert responses(messages) == ["utter_vaccination_certificate"]
+    download = messages[0]["custom"]["download"]
+    assert download == {"kind": "vaccination_certificate", "person_id": download["person_id"]}
+    assert download["person_id"] and messages[0]["of_child"] == "de Noah"

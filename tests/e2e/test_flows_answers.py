@@ -10,8 +10,9 @@ from support.stack import Stack
 def test_the_answer_comes_first_and_short(healthy_stack: Stack) -> None:
     chat, _ = login(healthy_stack, "julie")
     chat.say("ma mutuelle peut voir mes analyses ?")
-    assert chat.last[0]["text"].startswith("Non"), chat.dump()
-    assert "jamais" in chat.last[0]["text"], chat.dump()
+    # The answer first: "jamais" is in the first bubble, not the second.
+    first = chat.last[0]["text"]
+    assert "mutuelle" in first and "jamais" in first, chat.dump()
     assert len(chat.last) <= 4, chat.dump()
 
 

@@ -40,14 +40,14 @@ def test_cancel_the_dentists_appointment_after_a_wrong_answer(healthy_stack: Sta
     assert [a["id"] for a in after] == [a["id"] for a in before if a["id"] != dentist[0]["id"]]
 
 
-def test_move_the_dentists_appointment_keeping_the_first_sentences_day(
+def test_move_the_doctors_appointment_keeping_the_first_sentences_day(
     healthy_stack: Stack,
 ) -> None:
     chat, _ = login(healthy_stack, "camille")
     before = upcoming(healthy_stack, chat)
-    dentist = [a for a in before if a["professional_kind"] == "dentiste"]
-    assert len(dentist) == 1, before
-    chat.say("je dois décaler mon rdv chez le dentiste a jeudi prochain 11h")
+    doctor = [a for a in before if a["professional_kind"] == "medecin_generaliste"]
+    assert len(doctor) == 1, before
+    chat.say("je dois décaler mon rdv chez le médecin a jeudi prochain 11h")
     # The day and time of the first sentence are kept: the summary comes, not "Quel jour".
     assert "Quel jour" not in chat.text(), chat.dump()
     assert "C'est juste" in chat.text(), chat.dump()
@@ -57,10 +57,10 @@ def test_move_the_dentists_appointment_keeping_the_first_sentences_day(
     chat.say("oui c bon")
     assert "J'ai déplacé" in chat.text(), chat.dump()
     after = upcoming(healthy_stack, chat)
-    dentists = [a for a in after if a["professional_kind"] == "dentiste"]
-    assert len(dentists) == 1, after  # moved, not a second appointment
-    assert dentists[0]["id"] == dentist[0]["id"], after
-    start = datetime.fromisoformat(dentists[0]["starts_at"]).astimezone(PARIS)
+    doctors = [a for a in after if a["professional_kind"] == "medecin_generaliste"]
+    assert len(doctors) == 1, after  # moved, not a second appointment
+    assert doctors[0]["id"] == doctor[0]["id"], after
+    start = datetime.fromisoformat(doctors[0]["starts_at"]).astimezone(PARIS)
     now = datetime.now(PARIS)
     days = (3 - now.weekday()) % 7 or 7
     thursday = (now + timedelta(days=days)).date()

@@ -31,12 +31,14 @@ def test_vaccines_of_the_schoolboy_said_short_and_with_care(healthy_stack: Stack
 
 def test_the_school_wants_the_vaccination_certificate(healthy_stack: Stack) -> None:
     chat, _ = login(healthy_stack, "karim")
-    chat.say("l'école veut le carnet de vaccination de noah")
-    links = [m.get("link") or {} for m in chat.last]
-    assert any(link.get("url") for link in links), chat.dump()
-    url = next(link["url"] for link in links if link.get("url"))
-    status, body = http_json("GET", url if url.startswith("http") else chat.base + url)
+    chat.say("l'école veut le carnet de vaccination")
+    chat.say("c pour noah")  # the child, typed
+    downloads = [m["download"] for m in chat.last if m.get("download")]
+    assert downloads, chat.dump()  # the certificate, not the list of vaccines again
+    assert "Voici le certificat" in chat.text(), chat.dump()
+    status, body = http_json("GET", chat.base + downloads[0]["url"])
     assert status == 200, (status, str(body)[:200])
+    assert str(body).startswith("%PDF"), str(body)[:40]
 
 
 def test_share_ines_with_her_other_parent(healthy_stack: Stack) -> None:

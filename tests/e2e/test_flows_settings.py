@@ -71,10 +71,10 @@ def test_who_read_my_record_groups_the_same_reader(healthy_stack: Stack) -> None
         )
         assert status == 200, status
     chat.say("qui a regardé mon dossier ?")
-    text = chat.text()
-    assert "Sophie Laurent" in text, chat.dump()
-    assert text.count("Sophie Laurent") == 1, chat.dump()
-    assert re.search(r"3 fois", text), chat.dump()
+    # The newest line first: the three reads of the same minute are one line.
+    first = chat.last[1]["text"] if len(chat.last) > 1 else ""
+    assert "Sophie Laurent" in first and "3 fois" in first, chat.dump()
+    assert first.count("Sophie Laurent") == 1, chat.dump()
     assert len(chat.last) <= 4, chat.dump()
 
 
@@ -83,7 +83,7 @@ def test_close_the_account_after_saying_no_once(healthy_stack: Stack) -> None:
     chat.say("je veux fermer mon compte")
     assert "vraiment" in chat.text(), chat.dump()
     chat.say("non")
-    assert "ferm" in chat.text(), chat.dump()  # nothing closed, said so
+    assert "reste ouvert" in chat.text(), chat.dump()  # nothing closed, said so
     assert as_me(healthy_stack, chat, "/me/people")
     chat.say("en fait si je veux supprimer mon espace santé")
     rules: list[tuple[str, Reply]] = [
