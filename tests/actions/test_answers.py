@@ -196,3 +196,12 @@ async def test_the_school_certificate_is_a_download(karim: Conversation) -> None
     download = messages[0]["custom"]["download"]
     assert download == {"kind": "vaccination_certificate", "person_id": download["person_id"]}
     assert download["person_id"] and messages[0]["of_child"] == "de Noah"
+
+
+def test_adding_a_document_is_told_where() -> None:
+    from actions.documents import wants_to_add
+
+    assert wants_to_add("je veux ajouter un document")
+    assert wants_to_add("envoyer la photo de mon ordonnance")
+    assert not wants_to_add("voir mes analyses")
+    assert not wants_to_add("/list_documents")

@@ -36,3 +36,10 @@ def test_hide_then_show_a_document(healthy_stack: Stack) -> None:
     assert "oui" in chat.text().lower(), chat.dump()
     chat.say("oui")
     assert document(healthy_stack, chat)["hidden"] is False, chat.dump()
+
+
+def test_adding_a_document_says_where_it_can_be_done(healthy_stack: Stack) -> None:
+    chat, _ = login(healthy_stack, "camille")
+    chat.say("je veux ajouter un document")
+    assert "je ne peux pas recevoir de fichier" in chat.text(), chat.dump()
+    assert "monespacesante.fr" in chat.text(), chat.dump()
