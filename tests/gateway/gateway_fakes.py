@@ -265,7 +265,7 @@ class FakeRecords:
             if conversation not in self.links:
                 return _error(401, "conversation_not_linked")
             if request.query_params.get("person_id") != "child-1":
-                return _error(403, "not_your_record")
+                return _error(404, "not_found")
             return Response(b"%PDF-1.4 certificate", media_type="application/pdf")
 
         @app.delete("/assistant/links/{conversation_id}")
