@@ -8,6 +8,7 @@ import re
 
 from support.chat import DEMO, Chat, Records, Reply, drive, first_matching, login
 from support.stack import Stack, http_json
+from test_secret_leaks import assert_nowhere
 
 MORE = "Voulez-vous en savoir plus ?"
 
@@ -44,7 +45,7 @@ def test_the_school_wants_the_vaccination_certificate(healthy_stack: Stack) -> N
 def test_share_ines_with_her_other_parent(healthy_stack: Stack) -> None:
     records = Records(healthy_stack)
     thomas = records.activate(DEMO["thomas"])
-    chat, _ = login(healthy_stack, "karim")
+    chat, karim = login(healthy_stack, "karim")
     chat.say("je veux partager le dossier d'Inès avec son papa")
     tried: list[str] = []
 
@@ -74,3 +75,4 @@ def test_share_ines_with_her_other_parent(healthy_stack: Stack) -> None:
         X_Conversation_Id=chat.conversation_id,
     )
     assert status == 409 and "already_shared" in str(answer), (status, answer)
+    assert_nowhere(healthy_stack, chat, karim.secrets_typed)

@@ -7,6 +7,7 @@ import re
 
 from support.chat import Chat, Records, Reply, drive, first_matching, login
 from support.stack import Stack, http_json
+from test_secret_leaks import assert_nowhere
 
 LAURENT_KEY = "pro_demo_laurent_medecin_traitant_4f9a2c"  # demo key (docs/demo-identities.md)
 
@@ -79,7 +80,7 @@ def test_who_read_my_record_groups_the_same_reader(healthy_stack: Stack) -> None
 
 
 def test_close_the_account_after_saying_no_once(healthy_stack: Stack) -> None:
-    chat, _ = login(healthy_stack, "thomas")
+    chat, thomas = login(healthy_stack, "thomas")
     chat.say("je veux fermer mon compte")
     assert "vraiment" in chat.text(), chat.dump()
     chat.say("non")
@@ -95,3 +96,5 @@ def test_close_the_account_after_saying_no_once(healthy_stack: Stack) -> None:
         "GET", "/me/people", X_Conversation_Id=chat.conversation_id
     )
     assert status in (401, 403), status
+    # The password and codes of the login are in no store, history or log afterwards.
+    assert_nowhere(healthy_stack, chat, thomas.secrets_typed)
