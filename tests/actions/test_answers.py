@@ -205,3 +205,26 @@ def test_adding_a_document_is_told_where() -> None:
     assert wants_to_add("envoyer la photo de mon ordonnance")
     assert not wants_to_add("voir mes analyses")
     assert not wants_to_add("/list_documents")
+
+
+async def test_a_professional_never_authorised_can_be_authorised(
+    karim: Conversation, records_service: Records
+) -> None:
+    from actions.choices import ActionAllowProfessional
+    from tests.actions.test_record_flows import choose, professional_id
+
+    # A dentist in Karim's care team, not authorised (and not blocked): "autoriser".
+    dentist = professional_id(records_service, "Lefèvre")
+    revoked = records_service.call(
+        "POST", f"/me/professionals/{dentist}/revoke", conversation=karim.sender_id
+    )
+    assert revoked.status_code == 200, revoked.text
+    assert revoked.json()["authorised"] is False and revoked.json()["blocked"] is False
+
+    from actions.choices import ValidateAllowForm
+
+    await choose(karim, ValidateAllowForm(), "allow_form", "Lefèvre")
+    messages, _ = await karim.run(ActionAllowProfessional())
+    assert responses(messages) == ["utter_professional_authorised"]
+    pros = records_service.call("GET", "/me/professionals", conversation=karim.sender_id).json()
+    assert next(p for p in pros if p["id"] == dentist)["authorised"] is True
