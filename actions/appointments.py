@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -92,9 +92,65 @@ def who_words(tracker: Tracker) -> str:
     return "vous" if not person or person == "moi" else str(person)
 
 
+# "décaler", "déplacer", "reporter", "changer la date": the appointment exists, it moves.
+_MOVE = re.compile(
+    r"\b(decal\w*|deplac\w*|report\w*|bouger|avancer|changer (?:la date|l'heure|le jour|de jour)"
+    r"|modifi\w*)\b"
+)
+
+
+def form_start_text(tracker: Tracker) -> str:
+    """The words of the message that started the appointment form ("" for a button)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent == "book_appointment":
+                text = str(event.get("text") or "")
+                return "" if text.startswith("/") else text
+    return ""
+
+
+def is_move(tracker: Tracker) -> bool:
+    return bool(_MOVE.search(_plain(form_start_text(tracker))))
+
+
+async def appointment_to_move(tracker: Tracker) -> dict[str, Any] | None:
+    """The one upcoming appointment with the same professional (and person) to move."""
+    if not is_move(tracker):
+        return None
+    kind = tracker.get_slot("professional")
+    items = await records.get("/me/appointments", conversation(tracker), upcoming=True, limit=20)
+    person_id = tracker.get_slot("person_id")
+    same = [
+        i
+        for i in items
+        if i.get("professional_kind") == kind
+        and (person_id is None or i.get("person_id") == person_id)
+    ]
+    if person_id is None and len(same) > 1:
+        self_id = await _self_id(tracker)
+        same = [i for i in same if i.get("person_id") in (None, self_id)]
+    return same[0] if len(same) == 1 else None
+
+
 class ValidateAppointmentForm(CountingFormValidation):
     def name(self) -> str:
         return "validate_appointment_form"
+
+    async def before_validation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """ "rdv chez le dentiste mardi prochain à 14h30": the day and time of the first
+        sentence are kept, not asked again (they are checked as an answer would be)."""
+        if tracker.get_slot("appointment_time") or tracker.get_slot("requested_slot"):
+            return []
+        text = str(tracker.latest_message.get("text") or "")
+        if text.startswith("/"):
+            return []
+        when, has_time = parse_when(text)
+        if when is None or not has_time or when <= datetime.now(PARIS):
+            return []
+        return [SlotSet("appointment_time", when.isoformat())]
 
     async def required_slots(
         self,
@@ -110,6 +166,9 @@ class ValidateAppointmentForm(CountingFormValidation):
             manages_others = tracker.get_slot("person") is not None
         if not manages_others and "person" in slots:
             slots.remove("person")
+        if is_move(tracker):
+            # Moving keeps the appointment's place and reminders: only the new day is asked.
+            slots = [s for s in slots if s not in ("appointment_place", "reminder")]
         return slots
 
     async def validate_person(
@@ -146,7 +205,10 @@ class ValidateAppointmentForm(CountingFormValidation):
     def validate_appointment_time(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        return self._check_time(*parse_when(str(value)), dispatcher, tracker)
+        try:  # kept from the first sentence (before_validation): already a moment
+            return self._check_time(datetime.fromisoformat(str(value)), True, dispatcher, tracker)
+        except ValueError:
+            return self._check_time(*parse_when(str(value)), dispatcher, tracker)
 
     def _check_time(
         self,
@@ -239,6 +301,18 @@ class ActionAskAppointmentConfirm(Action):
     ) -> list[EventType]:
         when = datetime.fromisoformat(tracker.get_slot("appointment_time"))
         place = tracker.get_slot("appointment_place")
+        try:
+            moving = await appointment_to_move(tracker)
+        except (RecordsError, RecordsUnavailable):
+            moving = None
+        if moving is not None:
+            dispatcher.utter_message(
+                response="utter_ask_appointment_move_confirm",
+                before=format_iso(moving["starts_at"]),
+                when=format_datetime(when),
+                professional=professional_words(tracker.get_slot("professional")),
+            )
+            return []
         dispatcher.utter_message(
             response="utter_ask_appointment_confirm_place"
             if place and place != "none"
@@ -278,6 +352,18 @@ class ActionBookAppointment(RecordsAction):
             body["place"] = place
         if tracker.get_slot("person_id"):
             body["person_id"] = tracker.get_slot("person_id")
+        moving = await appointment_to_move(tracker)
+        if moving is not None:
+            changes = {"starts_at": body["starts_at"]}  # its place and reminders stay
+            moved = await records.request(
+                "PATCH", f"/me/appointments/{moving['id']}", conversation(tracker), json=changes
+            )
+            dispatcher.utter_message(
+                response="utter_appointment_moved",
+                when=format_iso(moved.get("starts_at") or body["starts_at"]),
+                professional=professional_words(body["professional_kind"]),
+            )
+            return []
         created = await records.post("/me/appointments", conversation(tracker), body)
         dispatcher.utter_message(
             response="utter_appointment_added",
@@ -316,7 +402,14 @@ class ActionListAppointments(RecordsAction):
         if not items:
             dispatcher.utter_message(response="utter_no_appointments")
             return []
-        dispatcher.utter_message(response="utter_appointments_intro", count=len(items))
+        try:
+            family = bool(others(await load_people(tracker)))
+        except (RecordsError, RecordsUnavailable):
+            family = any(i.get("person_first_name") for i in items)
+        dispatcher.utter_message(
+            response="utter_appointments_intro" if family else "utter_appointments_intro_mine",
+            count=len(items),
+        )
         people = None
         for item in items[:MAX_LISTED]:
             words = appointment_words(item)

@@ -35,7 +35,7 @@ FORM_SLOTS: dict[str, list[str]] = {
     "block_form": ["choice", "choice_confirm", "choice_items", "professional"],
     "allow_form": ["choice", "choice_confirm", "choice_items", "professional"],
     "emergency_settings_form": ["choice", "choice_confirm", "choice_items"],
-    "child_form": ["person", "person_id"],
+    "child_form": ["person", "person_id", "vaccines_more"],
     "share_child_form": ["person", "person_id", "other_parent_identifier", "choice_confirm"],
     "health_info_form": ["health_kind", "health_label"],
     "emergency_contact_form": ["contact_name", "contact_phone", "contact_relation"],

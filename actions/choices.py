@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.appointments import appointment_words
+from actions.appointments import appointment_words, normalise_professional
 from actions.base import (
     FORM_SLOTS,
     CountingFormValidation,
@@ -22,7 +22,7 @@ from actions.base import (
     conversation,
 )
 from actions.errors import answer_failure
-from actions.formatting import DOCUMENT_CATEGORIES, format_iso
+from actions.formatting import DOCUMENT_CATEGORIES, format_iso, of_name
 from actions.records_client import RecordsError, RecordsUnavailable, records
 from actions.sharing import yes_no
 
@@ -51,6 +51,10 @@ async def load_choices(form: str, tracker: Tracker) -> list[dict[str, str]]:
     conv = conversation(tracker)
     if form == "cancel_appointment_form":
         items = await records.get("/me/appointments", conv, upcoming=True, limit=MAX_CHOICES)
+        kind = named_professional(tracker)
+        same_kind = [i for i in items if i.get("professional_kind") == kind]
+        # "annule le rdv du dentiste": the dentist's, not every appointment.
+        items = same_kind or items
         labels = [appointment_words(i) for i in items]
         return [
             {"id": i["id"], "label": f"{w['when']}, {w['professional']}"}
@@ -73,13 +77,48 @@ async def load_choices(form: str, tracker: Tracker) -> list[dict[str, str]]:
     if form == "block_form":
         chosen = [p for p in pros if p.get("authorised") and not p.get("blocked")]
     else:
+        # Blocked ones to unblock, then known ones never authorised yet to authorise.
         chosen = [p for p in pros if p.get("blocked")]
+        chosen += [p for p in pros if not p.get("blocked") and not p.get("authorised")]
     if kind:
         same_kind = [
             p for p in chosen if _plain(kind).split("_")[0] in _plain(p.get("profession", ""))
         ]
         chosen = same_kind or chosen
-    return [{"id": p["id"], "label": professional_label(p)} for p in chosen[:MAX_CHOICES]]
+    return [
+        {"id": p["id"], "label": professional_label(p), "blocked": bool(p.get("blocked"))}
+        for p in chosen[:MAX_CHOICES]
+    ]
+
+
+def named_professional(tracker: Tracker) -> str | None:
+    """The kind of professional the latest message names ("du dentiste"), if any."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "professional":
+            kind = normalise_professional(entity.get("value"))
+            if kind:
+                return kind
+    text = str(tracker.latest_message.get("text") or "")
+    return normalise_professional(text) if text and not text.startswith("/") else None
+
+
+# The switch that hides every document (records' sharing setting `hide_all`), offered first.
+ALL = "all"
+_ALL_WORDS = re.compile(r"\b(tout|tous|toutes)\b")
+
+
+async def with_all_documents(
+    form: str, tracker: Tracker, domain: DomainDict, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Hiding offers "Tous mes documents" first; showing offers it while the switch is on."""
+    if form not in ("hide_document_form", "show_document_form"):
+        return items
+    settings = await records.get("/me/sharing-settings", conversation(tracker))
+    if bool(settings.get("hide_all")) != (form == "show_document_form"):
+        return items
+    variants = domain.get("responses", {}).get("utter_choice_all_documents") or [{}]
+    label = str(variants[0].get("text") or "")
+    return [{"id": ALL, "label": label}, *items][:MAX_CHOICES] if label else items
 
 
 def document_label(document: dict[str, Any]) -> str:
@@ -151,6 +190,7 @@ class ChoiceFormValidation(CountingFormValidation):
             return []
         try:
             items = await load_choices(self.form, tracker)
+            items = await with_all_documents(self.form, tracker, domain, items)
         except (RecordsError, RecordsUnavailable) as error:
             events = answer_failure(dispatcher, tracker, error)
             self.stop_form(tracker)
@@ -159,12 +199,22 @@ class ChoiceFormValidation(CountingFormValidation):
             dispatcher.utter_message(response=f"utter_nothing_to_{FORM_TOPICS[self.form]}")
             self.stop_form(tracker)
             return []
+        if self.form == "hide_document_form" and _ALL_WORDS.search(
+            _plain(tracker.latest_message.get("text") or "")
+        ):
+            # "je veux tout cacher": the switch is the choice, only the confirmation is asked.
+            return [SlotSet("choice_items", items), SlotSet("choice", ALL)]
         return [SlotSet("choice_items", items)]
 
     def validate_choice(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        item = match_choice(value, tracker.get_slot("choice_items") or [])
+        items = tracker.get_slot("choice_items") or []
+        if any(i["id"] == ALL for i in items) and (
+            value == ALL or _ALL_WORDS.search(_plain(value))
+        ):
+            return self.accept(tracker, "choice", ALL)  # "tout", "tous mes documents"
+        item = match_choice(value, items)
         if item is None:
             return self.reject(dispatcher, tracker, "choice", "utter_invalid_choice")
         return self.accept(tracker, "choice", item["id"])
@@ -267,15 +317,19 @@ class ActionAskChoiceConfirm(Action):
             dispatcher.utter_message(response=f"utter_confirm_{switch}_{target}")
             return []
         if form == "share_child_form":
+            child = str(tracker.get_slot("person"))
             dispatcher.utter_message(
                 response="utter_confirm_share_child",
-                child=tracker.get_slot("person"),
+                child=child,
+                of_child=of_name(child),
                 identifier=tracker.get_slot("other_parent_identifier"),
             )
             return []
-        dispatcher.utter_message(
-            response=f"utter_confirm_{FORM_TOPICS.get(form, 'item')}", item=chosen_label(tracker)
-        )
+        topic = FORM_TOPICS.get(form, "item")
+        if tracker.get_slot("choice") == ALL:
+            dispatcher.utter_message(response=f"utter_confirm_{topic}_all")
+            return []
+        dispatcher.utter_message(response=f"utter_confirm_{topic}", item=chosen_label(tracker))
         return []
 
 
@@ -297,10 +351,15 @@ class ChoiceSubmit(RecordsAction):
             dispatcher.utter_message(response="utter_nothing_changed")
         if confirmed is not True or not tracker.get_slot("choice"):
             return []  # the form stopped early and said why
-        path = self.path.format(id=tracker.get_slot("choice"))
+        path, done_response = self.target(tracker)
+        path = path.format(id=tracker.get_slot("choice"))
         await records.request(self.method, path, conversation(tracker), json=None)
-        dispatcher.utter_message(response=self.done_response, item=chosen_label(tracker))
+        dispatcher.utter_message(response=done_response, item=chosen_label(tracker))
         return []
+
+    def target(self, tracker: Tracker) -> tuple[str, str]:
+        """The route to call and the response that says it is done."""
+        return self.path, self.done_response
 
 
 class ActionCancelAppointment(ChoiceSubmit):
@@ -313,7 +372,26 @@ class ActionCancelAppointment(ChoiceSubmit):
         return "action_cancel_appointment"
 
 
-class ActionHideDocument(ChoiceSubmit):
+class DocumentSubmit(ChoiceSubmit):
+    """Hide or show one document, or turn the switch for all of them."""
+
+    hide_all = True
+
+    async def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("choice") != ALL or tracker.get_slot("choice_confirm") is not True:
+            return await super().act(dispatcher, tracker, domain)
+        await records.put(
+            "/me/sharing-settings", conversation(tracker), {"hide_all": self.hide_all}
+        )
+        dispatcher.utter_message(
+            response="utter_all_documents_hidden" if self.hide_all else "utter_all_documents_shown"
+        )
+        return []
+
+
+class ActionHideDocument(DocumentSubmit):
     form = "hide_document_form"
     path = "/me/documents/{id}/hide"
     done_response = "utter_document_hidden"
@@ -322,8 +400,9 @@ class ActionHideDocument(ChoiceSubmit):
         return "action_hide_document"
 
 
-class ActionShowDocument(ChoiceSubmit):
+class ActionShowDocument(DocumentSubmit):
     form = "show_document_form"
+    hide_all = False
     path = "/me/documents/{id}/show"
     done_response = "utter_document_shown"
 
@@ -341,12 +420,21 @@ class ActionBlockProfessional(ChoiceSubmit):
 
 
 class ActionAllowProfessional(ChoiceSubmit):
+    """Unblock a blocked professional, or authorise one of the care team not authorised yet."""
+
     form = "allow_form"
     path = "/me/professionals/{id}/unblock"
     done_response = "utter_professional_allowed"
 
     def name(self) -> str:
         return "action_allow_professional"
+
+    def target(self, tracker: Tracker) -> tuple[str, str]:
+        wanted = tracker.get_slot("choice")
+        item = next((i for i in tracker.get_slot("choice_items") or [] if i["id"] == wanted), {})
+        if item.get("blocked") is False:
+            return "/me/professionals/{id}/authorise", "utter_professional_authorised"
+        return self.path, self.done_response
 
 
 class ActionChangeEmergencySetting(RecordsAction):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -107,6 +108,22 @@ class ActionVoice(Action):
         return [SlotSet("voice", on)]
 
 
+# "comment on appelle le 3422", "c'est quoi le numéro": the number is the answer, not a
+# hand-over to an agent ("appelez-moi", "je veux parler à quelqu'un" are).
+_ASKS_NUMBER = re.compile(
+    r"\b(3422|num[eé]ro|t[eé]l[eé]phone|tel|appel\w*|joindre|compos\w*)\b", re.IGNORECASE
+)
+_WANTS_PERSON = re.compile(
+    r"\b(parler|humain|conseill\w*|quelqu'un|qqn|personne|rappel\w*|m'appel\w*|appelez[- ]moi"
+    r"|mettez|mettre|passez|contact|relation)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_the_number(text: str) -> bool:
+    return bool(_ASKS_NUMBER.search(text)) and not _WANTS_PERSON.search(text)
+
+
 class ActionTalkToHuman(Action):
     """Hand the conversation to the 3422 helpline; the gateway routes it to an agent."""
 
@@ -116,6 +133,10 @@ class ActionTalkToHuman(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        text = str(tracker.latest_message.get("text") or "")
+        if not text.startswith("/") and asks_for_the_number(text):
+            dispatcher.utter_message(response="utter_helpline")
+            return []
         dispatcher.utter_message(response="utter_handoff", json_message={"handoff": True})
         return []
 

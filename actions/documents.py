@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -12,6 +14,15 @@ from actions.formatting import DOCUMENT_CATEGORIES, format_iso
 from actions.records_client import records
 
 MAX_LISTED = 5
+# "ajouter un document", "envoyer la photo de mon ordonnance": a file to add, not a list to see.
+_ADD = re.compile(
+    r"\b(ajout\w*|envoi\w*|envoy\w*|d[ée]pos\w*|mettre|t[ée]l[ée]vers\w*|scann\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_to_add(text: str) -> bool:
+    return bool(text) and not text.startswith("/") and bool(_ADD.search(text))
 
 
 class ActionListDocuments(RecordsAction):
@@ -24,6 +35,9 @@ class ActionListDocuments(RecordsAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if wants_to_add(str(tracker.latest_message.get("text") or "")):
+            dispatcher.utter_message(response="utter_add_document_elsewhere")
+            return []
         kind = tracker.get_slot("document_kind")
         category = DOCUMENT_CATEGORIES.get(kind or "")
         documents = await records.get(

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -34,6 +34,24 @@ def _names(items: list[Any]) -> str:
     return ", ".join(n for n in names if n)
 
 
+# "je veux changer les réglages d'urgence", "fermer mon dossier au samu": the settings, not
+# the summary (the intent is the same; the button carries an entity instead).
+_CHANGE_SETTINGS = re.compile(
+    r"\b(r[ée]glages?|param[èe]tres?|changer|modifier|fermer|bloquer|couper|activer"
+    r"|d[ée]sactiver|interdire)\b",
+    re.IGNORECASE,
+)
+
+
+def response_text(domain: DomainDict, name: str) -> str:
+    variants = domain.get("responses", {}).get(name) or [{}]
+    return str(variants[0].get("text") or "{items}")
+
+
+def wants_settings(text: str) -> bool:
+    return bool(text) and not text.startswith("/") and bool(_CHANGE_SETTINGS.search(text))
+
+
 class ActionEmergencyInfo(RecordsAction):
     def name(self) -> str:
         return "action_emergency_info"
@@ -41,19 +59,26 @@ class ActionEmergencyInfo(RecordsAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if wants_settings(str(tracker.latest_message.get("text") or "")):
+            return [FollowupAction("emergency_settings_form")]
         summary = await records.get("/me/emergency-summary", conversation(tracker))
         parts = {k: _names(summary.get(k) or []) for k in ("conditions", "treatments", "allergies")}
         if not any(parts.values()):
             dispatcher.utter_message(response="utter_emergency_empty")
         else:
             dispatcher.utter_message(response="utter_emergency_intro")
-            for key, response in (
-                ("conditions", "utter_emergency_conditions"),
-                ("treatments", "utter_emergency_treatments"),
-                ("allergies", "utter_emergency_allergies"),
-            ):
-                if parts[key]:
-                    dispatcher.utter_message(response=response, items=parts[key])
+            # One bubble, one line per kind (at most 3 bubbles and the offer per answer): the
+            # lines' words are the domain's responses, filled here.
+            lines = [
+                response_text(domain, response).format(items=parts[key])
+                for key, response in (
+                    ("conditions", "utter_emergency_conditions"),
+                    ("treatments", "utter_emergency_treatments"),
+                    ("allergies", "utter_emergency_allergies"),
+                )
+                if parts[key]
+            ]
+            dispatcher.utter_message(text="\n".join(lines))
         settings = await records.get("/me/emergency-settings", conversation(tracker))
         dispatcher.utter_message(
             response="utter_emergency_switches",

@@ -65,12 +65,25 @@ DOCUMENT_CATEGORIES = {
 
 
 def professional_words(kind: str | None, name: str | None = None) -> str:
-    """ "le dentiste", or the professional's name when records gives one."""
+    """ "le dentiste", or "Marc Lefèvre, le dentiste" when records gives a name: a name alone
+    does not say who the person will see."""
+    words = PROFESSIONAL_WORDS.get(kind, kind.replace("_", " ")) if kind else ""
     if name:
-        return name
-    if not kind:
-        return "le professionnel de santé"
-    return PROFESSIONAL_WORDS.get(kind, kind.replace("_", " "))
+        return f"{name}, {words}" if words else name
+    return words or "le professionnel de santé"
+
+
+# When a vaccine dose is to be done: a date already past is "as soon as possible", never "late"
+# (a parent hears blame and danger where a catch-up is simply due).
+VACCINE_WHEN = {"past": "dès que possible", "before": "avant le {date}", "done": "le {date}"}
+
+_ELIDING = re.compile(r"^[aeiouyhàâäéèêëîïôöùûüœæ]", re.IGNORECASE)
+
+
+def of_name(name: str) -> str:
+    """ "d'Inès", "de Noah": "de" elides before a vowel or a mute h (French spelling)."""
+    name = str(name).strip()
+    return f"d'{name}" if _ELIDING.match(name) else f"de {name}"
 
 
 def _day_number(day: int) -> str:

@@ -11,7 +11,7 @@ from actions.base import RecordsAction, conversation
 from actions.formatting import format_iso
 from actions.records_client import records
 
-MAX_LISTED = 3
+MAX_LISTED = 2  # with the intro and the way to answer: at most 4 bubbles
 
 
 class ActionReadMessages(RecordsAction):
@@ -25,7 +25,11 @@ class ActionReadMessages(RecordsAction):
         if not messages:
             dispatcher.utter_message(response="utter_no_messages")
             return []
-        messages = sorted(messages, key=lambda m: (bool(m.get("read")), ""))[:MAX_LISTED]
+        # The person's own answers are not news: only what professionals wrote, unread first,
+        # newest first.
+        messages = [m for m in messages if m.get("profession_label")] or messages
+        messages = sorted(messages, key=lambda m: str(m.get("sent_at")), reverse=True)
+        messages = sorted(messages, key=lambda m: bool(m.get("read")))[:MAX_LISTED]
         unread = sum(1 for m in messages if not m.get("read"))
         dispatcher.utter_message(
             response="utter_messages_intro_unread" if unread else "utter_messages_intro"

@@ -12,10 +12,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.base import FORM_SLOTS, RecordsAction, clear_slots, conversation
-from actions.formatting import format_iso
+from actions.formatting import format_iso, of_name
 from actions.records_client import records
 
-MAX_LISTED = 5
+MAX_LISTED = 2  # lines said (with the intro and the offer: at most 4 bubbles)
+LOG_READ = 50  # entries read to group the repeated ones
 IDENTIFIER = re.compile(r"^[a-z0-9]{8,100}$")
 
 # access-log action codes → response (records' `action` field)
@@ -51,15 +52,32 @@ class ActionSharingSummary(RecordsAction):
             blocked=summary.get("professionals_blocked", 0),
             hidden=summary.get("hidden_documents", 0),
         )
-        settings = await records.get("/me/emergency-settings", conversation(tracker))
-        dispatcher.utter_message(
-            response="utter_emergency_switches",
-            emergency=yes_no(settings.get("emergency_access")),
-            samu=yes_no(settings.get("samu_access")),
-            hidden=yes_no(settings.get("emergency_hidden_documents")),
-        )
+        # The emergency switches are in the emergency answer: here one offer to say more.
         dispatcher.utter_message(response="utter_sharing_choices")
         return []
+
+
+def group_access(entries: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int]]:
+    """Entries of the same person doing the same thing one after the other become one line
+    with a count ("a lu votre dossier 3 fois"), newest first."""
+    groups: list[tuple[dict[str, Any], int]] = []
+    for entry in entries:
+        key = _access_key(entry)
+        if groups and _access_key(groups[-1][0]) == key:
+            groups[-1] = (groups[-1][0], groups[-1][1] + 1)
+        else:
+            groups.append((entry, 1))
+    return groups
+
+
+def _access_key(entry: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        entry.get("actor_name"),
+        entry.get("actor_role"),
+        ACCESS_RESPONSES.get(str(entry.get("action")), entry.get("action")),
+        entry.get("allowed"),
+        entry.get("document_title"),
+    )
 
 
 class ActionAccessHistory(RecordsAction):
@@ -69,12 +87,13 @@ class ActionAccessHistory(RecordsAction):
     async def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        entries = await records.get("/me/access-log", conversation(tracker), limit=MAX_LISTED)
+        entries = await records.get("/me/access-log", conversation(tracker), limit=LOG_READ)
         if not entries:
             dispatcher.utter_message(response="utter_no_access")
             return []
+        groups = group_access(entries)
         dispatcher.utter_message(response="utter_access_intro")
-        for entry in entries[:MAX_LISTED]:
+        for entry, count in groups[:MAX_LISTED]:
             actor = entry.get("actor_name") or "Une personne"
             if entry.get("profession_label"):
                 actor = f"{actor}, {entry['profession_label']},"
@@ -82,11 +101,14 @@ class ActionAccessHistory(RecordsAction):
             if entry.get("allowed") is False:
                 response = "utter_access_item_refused"
             dispatcher.utter_message(
-                response=response,
+                response=response + ("_many" if count > 1 else ""),
                 when=format_iso(str(entry.get("at"))),
                 actor=actor,
+                count=count,
                 document=entry.get("document_title") or "un document",
             )
+        if len(groups) > MAX_LISTED:
+            dispatcher.utter_message(response="utter_access_more")
         return []
 
 
@@ -112,5 +134,8 @@ class ActionShareChild(RecordsAction):
             conversation(tracker),
             {"identifier": tracker.get_slot("other_parent_identifier")},
         )
-        dispatcher.utter_message(response="utter_child_shared", child=tracker.get_slot("person"))
+        child = str(tracker.get_slot("person"))
+        dispatcher.utter_message(
+            response="utter_child_shared", child=child, of_child=of_name(child)
+        )
         return []

@@ -95,6 +95,25 @@ def command_name(payload: str) -> str:
     return text.lstrip(SLASHES + " \t").split("{", 1)[0].strip().lower()
 
 
+# Files records makes that the assistant may hand over (kind -> records route, file name).
+DOWNLOADS = {
+    "vaccination_certificate": (
+        "/me/export/vaccination-certificate",
+        "certificat-de-vaccination.pdf",
+    ),
+}
+_RECORD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def is_valid_download(value: Any) -> bool:
+    return (
+        isinstance(value, dict)
+        and value.get("kind") in DOWNLOADS
+        and isinstance(value.get("person_id"), str)
+        and bool(_RECORD_ID.match(value["person_id"]))
+    )
+
+
 class ChatService:
     def __init__(
         self,
@@ -157,6 +176,8 @@ class ChatService:
         for key in ("pictogram", "secret_input", "masked", "agent_name"):
             if body.get(key) is not None:
                 out[key] = body[key]
+        if isinstance(body.get("download"), dict) and message.sender == "bot":
+            out["download"] = {"kind": body["download"]["kind"], "url": self.file_path(message)}
         if message.sender != "user" and out["text"]:
             out["audio_path"] = self.audio_path(message)
             if conversation is not None and conversation.voice:
@@ -166,6 +187,10 @@ class ChatService:
     @staticmethod
     def audio_path(message: StoredMessage) -> str:
         return f"/api/conversations/{message.conversation_id}/messages/{message.id}/audio"
+
+    @staticmethod
+    def file_path(message: StoredMessage) -> str:
+        return f"/api/conversations/{message.conversation_id}/messages/{message.id}/file"
 
     def state(self, conversation: Conversation) -> dict[str, Any]:
         secret = None
@@ -463,6 +488,13 @@ class ChatService:
                 voice = custom["voice"]
             if custom.get("handoff") is True:
                 handoff = True
+            download = custom.get("download")
+            if is_valid_download(download) and bodies:
+                # A file records makes for the logged-in person: fetched through the gateway.
+                bodies[-1]["download"] = {
+                    "kind": download["kind"],
+                    "person_id": download["person_id"],
+                }
 
         if voice is not None:
             self.store.set_voice(conversation_id, voice)

@@ -80,6 +80,9 @@ MESSAGES: dict[str, str] = {
         "Nous avons mal compris votre demande.\nEssayez de nouveau, s'il vous plaît."
     ),
     "audio_unavailable": "Le son ne marche pas pour le moment.\nLisez le message, s'il vous plaît.",
+    "file_unavailable": (
+        "Le fichier n'est pas disponible pour le moment.\nEssayez de nouveau dans quelques minutes."
+    ),
     "forbidden": "Vous avez besoin d'une autorisation pour faire cela.",
     "too_many_requests": (
         "Vous avez envoyé beaucoup de messages.\nAttendez une minute, puis essayez de nouveau."

@@ -33,7 +33,7 @@ RECORD_FLOWS: dict[str, tuple[list[str], str | None, list[str]]] = {
     "emergency_settings": ([], "emergency_settings_form", ["action_change_emergency_setting"]),
     "read_messages": (["action_read_messages"], None, []),
     "close_account": ([], "close_account_form", ["action_close_account"]),
-    "ask_privacy": (["utter_privacy", "utter_privacy_never", "action_sharing_summary"], None, []),
+    "ask_privacy": (["utter_privacy_never", "utter_privacy", "action_sharing_summary"], None, []),
 }
 # Flows started by a button: an intent with an entity (not an intent of their own).
 ENTITY_TRIGGERS = {"emergency_settings": ("emergency_info", "choice", "settings")}

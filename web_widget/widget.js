@@ -218,6 +218,16 @@
       node.appendChild(el("div", { class: "mesw-actions" }, [play]));
     }
 
+    if (from === "bot" && message.download && message.download.url) {
+      // A file records made for the person (a vaccination certificate): a plain download link.
+      node.appendChild(el("div", { class: "mesw-actions" }, [
+        el("a", {
+          class: "mesw-download", href: this.base + message.download.url, download: "",
+          text: t("widget.download"),
+        }),
+      ]));
+    }
+
     if (message.buttons && message.buttons.length) {
       var group = el("div", { class: "mesw-choices", role: "group", "aria-label": t("widget.choices") });
       message.buttons.forEach(function (button) {

@@ -7,11 +7,12 @@ import ipaddress
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
+import httpx
 from fastapi import APIRouter, Header, Request
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
-from bot.chat import ChatService, is_blank, sse_format
+from bot.chat import DOWNLOADS, ChatService, is_blank, sse_format
 from bot.errors import ApiError
 
 router = APIRouter(prefix="/api", tags=["chat"])
@@ -27,6 +28,11 @@ class SecretInput(BaseModel):
     kind: Literal["code", "password"]
 
 
+class Download(BaseModel):
+    kind: Literal["vaccination_certificate"]
+    url: str = Field(description="GET it for the file (PDF, as an attachment).")
+
+
 class ChatMessage(BaseModel):
     id: int
     from_: Literal["user", "bot", "agent", "system"] = Field(alias="from")
@@ -40,6 +46,7 @@ class ChatMessage(BaseModel):
     agent_name: str | None = None
     audio_url: str | None = Field(None, description="Present when voice is on: play it at once.")
     audio_path: str | None = Field(None, description="Where the play button fetches the audio.")
+    download: Download | None = Field(None, description="A file the message hands over.")
     created_at: float
 
 
@@ -274,4 +281,50 @@ async def message_audio(conversation_id: str, message_id: int, request: Request)
         raise ApiError(503, "audio_unavailable") from None
     return FileResponse(
         path, media_type="audio/mpeg", headers={"Cache-Control": "private, max-age=86400"}
+    )
+
+
+@router.get(
+    "/conversations/{conversation_id}/messages/{message_id}/file",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+async def message_file(conversation_id: str, message_id: int, request: Request) -> Response:
+    """The file a bot message hands over (a child's vaccination certificate), fetched from
+    records for this conversation: records checks that it is linked to a logged-in person who
+    may read it, and records the access."""
+    service = chat(request)
+    _conversation(service, conversation_id)
+    message = service.store.message(conversation_id, message_id)
+    download = message.body.get("download") if message and message.sender == "bot" else None
+    if not isinstance(download, dict) or download.get("kind") not in DOWNLOADS:
+        raise ApiError(404, "conversation_not_found")
+    path, filename = DOWNLOADS[download["kind"]]
+    settings = request.app.state.settings
+    headers = {
+        "Authorization": f"Bearer {settings.records_service_token}",
+        "X-Conversation-Id": conversation_id,
+    }
+    try:
+        async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=2.0)) as client:
+            answer = await client.get(
+                settings.records_url.rstrip("/") + path,
+                params={"person_id": download["person_id"]},
+                headers=headers,
+            )
+    except httpx.HTTPError:
+        raise ApiError(503, "file_unavailable") from None
+    if answer.status_code in (401, 403, 404):
+        # Logged out since, or no longer allowed: the file is not given.
+        raise ApiError(403, "forbidden")
+    if answer.status_code != 200:
+        raise ApiError(503, "file_unavailable")
+    return Response(
+        answer.content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
     )

@@ -707,3 +707,83 @@ def check_synonym(bubbles: list[Bubble], kind: str, lex: Lexicon) -> list[Findin
                     )
                 )
     return out
+
+
+# ---------------------------------------------------------------- 7. French that fits the person
+
+# "de Inès", "que il": these words lose their vowel before a vowel ("d'Inès", "qu'il"). An
+# initial h is left out: "de Hugo" and "d'Hugo" are both written, and an aspirated h never
+# elides ("le héros").
+_ELIDING_WORDS = {"de", "que", "je", "me", "te", "se", "ne", "le", "la"}
+_VOWEL_START = re.compile(r"^[aeiouyàâäéèêëîïôöùûüœæ]", re.IGNORECASE)
+# Words that start with a vowel but never take an elision ("le onze", "de un à trois" is
+# written "d'un", but "le un" of a list and "oui" are kept).
+_NO_ELISION = {"oui", "onze", "onzième", "ouate", "yaourt", "yoga", "un", "une"}
+
+
+@rule("elision", "de, que, le… lose their vowel before a vowel: « d'Inès », « qu'il »")
+def check_elision(bubbles: list[Bubble], kind: str, lex: Lexicon) -> list[Finding]:
+    out = []
+    for s in sentences(bubbles):
+        tokens = s.tokens
+        found = []
+        for word, after in zip(tokens, tokens[1:], strict=False):
+            if not (word.is_word and after.is_word) or word.low not in _ELIDING_WORDS:
+                continue
+            between = s.text[word.start + len(word.text) : after.start]
+            if between.strip():  # "de : Inès", "le 3, ou…": not next to each other
+                continue
+            if after.low in _NO_ELISION and word.low not in {"que", "de"}:
+                continue
+            if after.low in {"oui", "onze", "onzième", "ouate", "yaourt", "yoga"}:
+                continue
+            if _VOWEL_START.match(after.text) and not after.text.isupper():
+                found.append(f"{word.text} {after.text}")
+        if found:
+            out.append(
+                Finding(
+                    "elision",
+                    ERROR,
+                    found,
+                    "Write « d'Inès », « qu'il », « l'école ». For a name in a placeholder, "
+                    "fill « de » or « d' » in the code (actions/formatting.py: of_name).",
+                    _show(s),
+                )
+            )
+    return out
+
+
+# "Vous êtes connecté": the reader may be a woman. Say both forms ("connecté ou connectée")
+# or a sentence without the participle ("Vous êtes dans votre espace santé").
+_YOU_ARE = re.compile(
+    r"\b(?:vous (?:n')?(?:êtes|serez|étiez)|êtes-vous)"
+    r"(?:\s+(?:déjà|bien|maintenant|pas|plus|toujours|encore|bientôt|sûrement))*"
+    r"\s+([a-zàâäéèêëîïôöùûüç]+)\b(?!\s+ou\s)",
+    re.IGNORECASE,
+)
+
+
+@rule("gender", "say both forms to « vous »: « connecté ou connectée »")
+def check_gender(bubbles: list[Bubble], kind: str, lex: Lexicon) -> list[Finding]:
+    out = []
+    for b in bubbles:
+        for s in b.sentences:
+            found = []
+            for m in _YOU_ARE.finditer(s.text.replace("’", "'")):
+                word = m.group(1).lower()
+                if word.endswith("e") or word.endswith("s"):
+                    continue  # already feminine, or plural said to several people
+                if word in lex.passive_ok and f"{word}e" in lex.passive_ok:
+                    found.append(m.group(0))
+            if found:
+                out.append(
+                    Finding(
+                        "gender",
+                        ERROR,
+                        found,
+                        "The reader may be a woman or a man: « connecté ou connectée », or "
+                        "« vous êtes dans votre espace santé ».",
+                        _show(s),
+                    )
+                )
+    return out

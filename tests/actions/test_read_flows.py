@@ -4,14 +4,12 @@ and every button stays within Telegram's 64-byte callback data."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
 from typing import Any
 
 from actions.appointments import ActionListAppointments
 from actions.children import ActionChildHealth, ValidateChildForm
 from actions.documents import ActionListDocuments
 from actions.emergency import ActionEmergencyInfo, ValidateEmergencyContactForm
-from actions.formatting import PARIS, parse_when
 from actions.messages import ActionReadMessages
 from actions.sharing import ActionAccessHistory, ActionSharingSummary
 from tests.actions.conftest import Conversation, responses
@@ -35,10 +33,7 @@ async def test_reading_flows_answer_with_the_record(karim: Conversation) -> None
         for message in messages:
             for value in message.values():
                 assert "None" != value, (action.name(), message)
-    assert said["action_sharing_summary"][:2] == [
-        "utter_sharing_summary",
-        "utter_emergency_switches",
-    ]
+    assert said["action_sharing_summary"] == ["utter_sharing_summary", "utter_sharing_choices"]
 
 
 async def test_documents_of_one_kind(karim: Conversation) -> None:
@@ -60,18 +55,26 @@ async def test_a_childs_vaccinations_and_the_next_ones(karim: Conversation) -> N
     karim.active_loop = None
     messages, _ = await karim.run(ActionChildHealth())
     said = responses(messages)
-    assert said[0] in ("utter_vaccines_done_intro", "utter_no_vaccines_done")
-    assert "utter_vaccines_due_intro" in said or "utter_no_vaccines_due" in said
+    # The answer first (obligatory vaccines), at most three bubbles, then the offer of more.
+    assert said[0].startswith("utter_vaccines_obligatory_"), said
+    assert len(said) <= 4 and said[-1] == "utter_vaccines_more", said
     assert all(m.get("child") in (None, "Noah") for m in messages)
-    items = [m for m in messages if m["response"].startswith("utter_vaccine_")]
-    items = [m for m in items if "done" not in m["response"]]
-    vaccines = [m["vaccine"] for m in items]
-    assert len(vaccines) == len(set(vaccines)), f"one line per vaccine: {vaccines}"
-    today = datetime.now(PARIS).date()
-    for item in items:  # a date already past is said "en retard", never "à faire avant"
-        late = item["response"].startswith("utter_vaccine_late_item")
-        due = parse_when(item["date"], datetime.now(PARIS) - timedelta(days=365 * 20))[0]
-        assert due is None or late == (due.date() < today), item
+    more = messages[-1]["buttons"]
+    assert more and all(len(b["payload"].encode()) <= 64 for b in more), more
+    assert more[0]["payload"] == '/child_health{"choice":"Noah"}', more
+    for message in messages:  # a date already past is never said "en retard"
+        assert "retard" not in str(message.get("when", "")), message
+
+    # "Oui, tous les vaccins": the child is known, the details come at once.
+    karim.user(more[0]["payload"], intent="child_health", vaccines_more="Noah")
+    await karim.form(ValidateChildForm(), "child_form", None)
+    assert karim.slots["person"] == "Noah" and karim.slots["person_id"]
+    karim.active_loop = None
+    messages, _ = await karim.run(ActionChildHealth())
+    said = responses(messages)
+    assert said[0] in ("utter_vaccines_done_list", "utter_no_vaccines_done"), said
+    assert len(said) <= 3, said
+    assert karim.slots["vaccines_more"] is None and karim.slots["person_id"] is None
 
 
 async def test_emergency_contacts_are_listed_when_adding_one(karim: Conversation) -> None:

@@ -93,6 +93,12 @@ class FakeRasa:
             return [{"text": "Je lis les messages à voix haute."}, {"custom": {"voice": True}}]
         if message == "humain":
             return [{"text": "Je cherche une personne."}, {"custom": {"handoff": True}}]
+        if message in ("certificat", "certificat inconnu"):
+            kind = "vaccination_certificate" if message == "certificat" else "bank_statement"
+            return [
+                {"text": "Voici le certificat de vaccination."},
+                {"custom": {"download": {"kind": kind, "person_id": "child-1"}}},
+            ]
         if message == "silence":
             return []
         return [{"text": f"Vous avez écrit : {message}"}]
@@ -251,6 +257,16 @@ class FakeRecords:
             if not request.headers.get("authorization", "").startswith("Bearer tok-"):
                 return _error(401, "unauthenticated")
             return Response(status_code=204)
+
+        @app.get("/me/export/vaccination-certificate")
+        async def certificate(request: Request) -> Response:
+            # Records answers for a linked conversation only (docs/contracts.md).
+            conversation = request.headers.get("x-conversation-id", "")
+            if conversation not in self.links:
+                return _error(401, "conversation_not_linked")
+            if request.query_params.get("person_id") != "child-1":
+                return _error(404, "not_found")
+            return Response(b"%PDF-1.4 certificate", media_type="application/pdf")
 
         @app.delete("/assistant/links/{conversation_id}")
         async def unlink(conversation_id: str) -> Response:

@@ -23,6 +23,10 @@ REPORTED = [
         "je voudrais noter un rendez vous chez le dentiste mardi prochain à 14 h 30",
         "book_appointment",
     ),
+    # Whole conversations (tests/e2e/test_flows_*.py): fell back, or offered every request.
+    ("je voudrais rajouter une info sur ma santé", "add_health_info"),
+    ("annule le rdv du dentiste stp", "cancel_appointment"),
+    ("je dois décaler mon rdv chez le dentiste a jeudi prochain 11h", "book_appointment"),
 ]
 
 
