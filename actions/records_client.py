@@ -8,6 +8,7 @@ timeout, so the user always gets an answer within 3 seconds (SPEC §4.4).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 from typing import Any
@@ -17,6 +18,19 @@ import aiohttp
 from actions.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
+
+
+# The key of the write being made (docs/contracts.md, idempotent writes): set by the action
+# server for each action call, "<conversation>:<message id>:<action>".
+write_key: contextvars.ContextVar[str | None] = contextvars.ContextVar("write_key", default=None)
+
+
+def key_for(sender: str, metadata: Any, action: str) -> str | None:
+    """The Idempotency-Key of `action`'s writes for the user message with this metadata."""
+    message_id = metadata.get("message_id") if isinstance(metadata, dict) else None
+    if not sender or not action or message_id in (None, ""):
+        return None
+    return f"{sender}:{message_id}:{action}"
 
 
 class RecordsError(Exception):
@@ -64,16 +78,24 @@ class RecordsClient:
         json: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
     ) -> Any:
-        """Call records for the conversation and return the decoded JSON (None for 204)."""
+        """Call records for the conversation and return the decoded JSON (None for 204).
+
+        A write carries the action's Idempotency-Key when it has one: records answers a
+        retry of the same user message with its first answer instead of writing twice, so
+        such a write is tried again like a read.
+        """
         headers = {"Authorization": f"Bearer {self.settings.service_token}"}
         if conversation_id:
             headers["X-Conversation-Id"] = conversation_id
+        key = write_key.get() if method != "GET" else None
+        if key:
+            headers["Idempotency-Key"] = key
         clean_params = {
             k: str(v).lower() if isinstance(v, bool) else v
             for k, v in (params or {}).items()
             if v is not None
         }
-        attempts = 1 + (self.settings.retries if method == "GET" else 0)
+        attempts = 1 + (self.settings.retries if method == "GET" or key else 0)
         deadline = time.monotonic() + self.settings.total_timeout
         url = f"{self.settings.records_url}{path}"
         for attempt in range(attempts):
