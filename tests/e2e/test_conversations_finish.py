@@ -15,7 +15,7 @@ from typing import Any
 from support.chat import DEMO, Chat, Records, Reply, Respondent, drive, logged_in, login
 from support.stack import Stack, http_json
 
-CLAIMS_A_CODE = re.compile(r"envoy\w* (?:un|le|votre)(?: nouveau)? code", re.IGNORECASE)
+CLAIMS_A_CODE = re.compile(r"ai envoyé (?:un|le|votre)(?: nouveau)? code", re.IGNORECASE)
 
 
 def dentist_appointments(records: Records, chat: Chat) -> list[dict[str, Any]]:
