@@ -96,7 +96,8 @@ class RecordsClient:
             if v is not None
         }
         attempts = 1 + (self.settings.retries if method == "GET" or key else 0)
-        deadline = time.monotonic() + self.settings.total_timeout
+        total = self.settings.write_timeout if key else self.settings.total_timeout
+        deadline = time.monotonic() + total
         url = f"{self.settings.records_url}{path}"
         for attempt in range(attempts):
             remaining = deadline - time.monotonic()
