@@ -167,6 +167,26 @@ class ValidateActivationForm(CountingFormValidation):
             return self.accept(tracker, "activation_mode", "alone")
         return self.reject(dispatcher, tracker, "activation_mode", "utter_invalid_activation_mode")
 
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        # Only an activation with a professional asks who helps (records keeps the helper).
+        if tracker.get_slot("activation_mode") == "professional":
+            return domain_slots
+        return [slot for slot in domain_slots if slot != "helper_name"]
+
+    def validate_helper_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = " ".join(str(value or "").split())
+        if not 2 <= len(name) <= 100 or not any(c.isalpha() for c in name):
+            return self.reject(dispatcher, tracker, "helper_name", "utter_invalid_helper_name")
+        return self.accept(tracker, "helper_name", name)
+
     def validate_birth_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -184,6 +204,8 @@ class ValidateActivationForm(CountingFormValidation):
             "birth_date": tracker.get_slot("birth_date"),
             "mode": tracker.get_slot("activation_mode") or "alone",
         }
+        if body["mode"] == "professional" and tracker.get_slot("helper_name"):
+            body["helper_id"] = tracker.get_slot("helper_name")  # who helps, kept by records
         if serial.isdigit() and 4 <= len(serial) <= 30:
             body["vitale_serial"] = serial
         elif welcome is not None:

@@ -22,7 +22,7 @@ MAX_FAILURES = 2
 
 # Slots of each form, cleared when the form ends or stops so the next run starts afresh.
 FORM_SLOTS: dict[str, list[str]] = {
-    "activation_form": ["activation_mode", "birth_date", "vitale_serial"],
+    "activation_form": ["activation_mode", "helper_name", "birth_date", "vitale_serial"],
     "activation_details_form": [
         "contacts_ok", "new_phone", "new_email", "terms_accepted", "identifier_confirm",
     ],
@@ -46,7 +46,7 @@ FORM_SLOTS: dict[str, list[str]] = {
 
 # Slots of the whole activation, cleared when it ends or stops.
 ACTIVATION_SLOTS = [
-    "activation_mode", "birth_date", "vitale_serial", "channel", "activation_id",
+    "activation_mode", "helper_name", "birth_date", "vitale_serial", "channel", "activation_id",
     "activation_step", "contact_sms", "contact_email", "contacts_ok", "new_phone",
     "new_email", "terms_accepted", "identifier", "identifier_confirm",
 ]  # fmt: skip

@@ -149,3 +149,40 @@ async def test_the_welcome_letter_code_replaces_the_serial(
     )
     assert "utter_invalid_vitale_serial" not in said, said
     assert conv.slots["activation_id"] and conv.slots["contact_email"]
+
+
+async def test_with_a_professional_the_helper_is_asked_and_sent(
+    records_service: Records, domain: dict[str, Any]
+) -> None:
+    import sqlite3
+
+    conv = Conversation(domain)
+    form = ValidateActivationForm()
+    conv.user("avec un professionnel", activation_mode="professionnel")
+    await conv.form(form, "activation_form", "activation_mode")
+    assert conv.slots["activation_mode"] == "professional"
+    required = await form.required_slots(
+        domain["forms"]["activation_form"]["required_slots"], None, conv.tracker(), domain
+    )  # type: ignore[arg-type]
+    assert "helper_name" in required
+    conv.user("la pharmacie du centre", helper_name="la pharmacie du centre")
+    await conv.form(form, "activation_form", "helper_name")
+    conv.user("30/06/1995", birth_date="30/06/1995")
+    await conv.form(form, "activation_form", "birth_date")
+    conv.user("1000000909", vitale_serial="1000000909")
+    await conv.form(form, "activation_form", "vitale_serial")
+    assert conv.slots["activation_id"]
+    with sqlite3.connect(records_service.data_dir / "records.db") as db:
+        kind, helper = db.execute(
+            "SELECT helper_kind, helper_id FROM activations WHERE id = ?",
+            (conv.slots["activation_id"],),
+        ).fetchone()
+    assert (kind, helper) == ("professional", "la pharmacie du centre")
+    # Alone, nobody is asked for.
+    alone = Conversation(domain)
+    alone.user("seul", activation_mode="seul")
+    await alone.form(form, "activation_form", "activation_mode")
+    required = await form.required_slots(
+        domain["forms"]["activation_form"]["required_slots"], None, alone.tracker(), domain
+    )  # type: ignore[arg-type]
+    assert "helper_name" not in required

@@ -9,6 +9,8 @@ back the identifier; every message gets an answer; the terms and the contacts ca
 from __future__ import annotations
 
 import re
+import subprocess
+import threading
 import time
 from typing import Any
 
@@ -53,10 +55,14 @@ def test_an_appointment_confirmed_while_records_is_frozen_is_noted_once(
 
     healthy_stack.freeze_component("records")
     try:
-        chat.say("oui")
-        time.sleep(4)
+        answer = threading.Thread(target=chat.say, args=("oui",))
+        answer.start()
+        # The booking reached frozen records: a few seconds more than the actions' 2 s.
+        assert waiting_request(healthy_stack.ports["records"], timeout=60), "no write reached"
+        time.sleep(3.5)
     finally:
         healthy_stack.thaw_component("records")
+    answer.join(timeout=60)
     state = wait_until_answered(chat)
     time.sleep(3)  # a second write would be in records by now
 
@@ -69,6 +75,24 @@ def test_an_appointment_confirmed_while_records_is_frozen_is_noted_once(
     assert said.count("J'ai noté votre rendez-vous") == 1, said
     assert not re.search(r"problème|Réessayez", said), said
     assert not state["waiting"]
+
+
+def waiting_request(port: int, timeout: float) -> bool:
+    """True once a request waits, unread, at the port (in an open connection or the backlog)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = subprocess.run(
+            ["ss", "-Hnt", "state", "all", f"( sport = :{port} )"],  # noqa: S607 - iproute2
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.splitlines()
+        for line in lines:
+            fields = line.split()
+            if len(fields) >= 2 and fields[1].isdigit() and int(fields[1]) > 0:
+                return True
+        time.sleep(0.05)
+    return False
 
 
 def first(chat: Chat, rules: list[tuple[str, Reply]]) -> Reply:
@@ -242,3 +266,24 @@ def test_logging_out_ends_the_link_with_the_account(healthy_stack: Stack) -> Non
     assert status == 401, (status, body)
     chat.say("mes rdv")
     assert re.search(r"[Cc]onnectez-vous", chat.text()), chat.dump()
+
+
+def test_with_a_professional_the_helper_is_kept_by_records(healthy_stack: Stack) -> None:
+    import sqlite3
+
+    chat = Chat.open(healthy_stack)
+    chat.say("bonjour")
+    chat.say("je cree mon espace avec le pharmacien")
+    rules: list[tuple[str, Reply]] = [
+        (r"Comment créez-vous", ("button", r"professionnel")),
+        (r"Qui vous aide", "pharmacie du centre"),
+        (r"date de naissance", "30 juin 1995"),
+        (r"numéro de série", "1000000909"),
+    ]
+    drive(chat, lambda c: first(c, rules), lambda c: "code d'activation" in c.text())
+    assert "Qui vous aide" in "\n".join(m["text"] for m in chat.transcript), chat.dump()
+    with sqlite3.connect(healthy_stack.data_dir / "records.db") as db:
+        rows = db.execute(
+            "SELECT helper_kind, helper_id FROM activations ORDER BY created_at DESC LIMIT 1"
+        ).fetchall()
+    assert rows == [("professional", "pharmacie du centre")], rows
