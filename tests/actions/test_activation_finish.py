@@ -34,7 +34,7 @@ async def test_asking_to_create_again_really_starts_again(
     records_service: Records, domain: dict[str, Any]
 ) -> None:
     conv = Conversation(domain)
-    await _to_channel(conv, "12 avril 1985", "1000000101")
+    await _to_channel(conv, "25/01/1990", "1000000505")  # Julie, activated by no other test
     assert conv.slots["activation_id"]
     # Left at the password step: the second run of the form must not say a code was sent.
     conv.slots.update(
@@ -119,20 +119,20 @@ async def test_contacts_in_full_after_the_code_and_the_terms_from_records(
     records_service: Records, domain: dict[str, Any]
 ) -> None:
     conv = Conversation(domain)
-    await _to_channel(conv, "12 avril 1985", "1000000101")
+    await _to_channel(conv, "15 juin 1958", "1000000303")  # Hélène, activated by no other test
     form = ValidateActivationForm()
     conv.user("sms", channel="sms")
     await conv.form(form, "activation_form", "channel")
     activation_id = conv.slots["activation_id"]
-    code = records_service.last_code("+33612345612")
+    code = records_service.last_code("+33645678978")
     verified = records_service.call(
         "POST", f"/activations/{activation_id}/code/verify", json={"code": code}
     )
     assert verified.status_code == 200, verified.text
     messages, _ = await conv.run(ActionAskContactsOk())
     assert messages[0]["response"] == "utter_ask_contacts_ok"
-    assert messages[0]["contact_sms"] == "06 12 34 56 12"
-    assert messages[0]["contact_email"] == "camille.martin@example.org"
+    assert messages[0]["contact_sms"] == "06 45 67 89 78"
+    assert messages[0]["contact_email"] == "helene.petit@example.org"
 
     terms = records_service.call("GET", "/terms").json()["lines"]
     messages, _ = await conv.run(ActionAskTermsAccepted())
