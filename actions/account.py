@@ -200,6 +200,8 @@ class ValidateActivationForm(CountingFormValidation):
     ) -> dict[str, Any]:
         serial = re.sub(r"[\s.-]", "", str(value))
         welcome = WELCOME_CODE.search(str(value))
+        if welcome is None and len(str(value)) <= 16:
+            welcome = WELCOME_CODE.search(re.sub(r"[\s.-]", "", str(value)))  # "paul 2026"
         body: dict[str, Any] = {
             "birth_date": tracker.get_slot("birth_date"),
             "mode": tracker.get_slot("activation_mode") or "alone",
