@@ -35,6 +35,32 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 CHANNELS = {"sms": "sms", "texto": "sms", "email": "email", "mail": "email", "e-mail": "email"}
 RESTART_CODES = {"activation_not_found", "activation_expired", "step_out_of_order"}
 EXPIRED_CODES = {"code_expired", "too_many_tries", "no_code", "too_many_codes"}
+# Limits that say "wait": asking for the secret again at once would contradict them.
+WAIT_CODES = {"too_many_attempts", "too_many_codes"}
+# Typed at a step with one choice (one contact): the person agrees.
+AGREE = {
+    "ok",
+    "oui",
+    "okay",
+    "oki",
+    "dac",
+    "d'accord",
+    "daccord",
+    "d accord",
+    "ouais",
+    "oui merci",
+    "ok merci",
+    "c'est bon",
+    "cest bon",
+    "vas-y",
+    "vas y",
+    "go",
+    "yes",
+    "bien sur",
+    "bien sûr",
+}
+# A welcome letter's code: letters and digits (a Vitale serial has only digits).
+WELCOME_CODE = re.compile(r"\b(?=[a-z0-9]*[a-z])(?=[a-z0-9]*\d)[a-z0-9]{6,12}\b", re.IGNORECASE)
 GATEWAY_ENTITIES = {"secret_purpose", "secret_error"}
 LOGIN_RESTART_CODES = {"challenge_not_found", "challenge_expired"}
 IDENTIFIER_CODES = {
@@ -117,8 +143,16 @@ class ValidateActivationForm(CountingFormValidation):
         if tracker.get_slot("logged_in"):
             dispatcher.utter_message(response="utter_already_logged_in")
             self.stop_form(tracker)
-        elif tracker.get_slot("requested_slot") is None and not tracker.get_slot("activation_id"):
+        elif tracker.get_slot("requested_slot") is None:
             dispatcher.utter_message(response="utter_activation_intro")
+            if any(tracker.get_slot(name) is not None for name in ACTIVATION_SLOTS):
+                # Asked again ("Créer mon espace santé", "Recommencer"): really start again,
+                # nothing of the earlier try is said or sent again.
+                tracker.start_again = True  # type: ignore[attr-defined]
+                return clear_slots(ACTIVATION_SLOTS) + [
+                    SlotSet("secret_pending", None),
+                    SlotSet(FAILURES_SLOT, None),
+                ]
         return []
 
     def validate_activation_mode(
@@ -133,6 +167,26 @@ class ValidateActivationForm(CountingFormValidation):
             return self.accept(tracker, "activation_mode", "alone")
         return self.reject(dispatcher, tracker, "activation_mode", "utter_invalid_activation_mode")
 
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        # Only an activation with a professional asks who helps (records keeps the helper).
+        if tracker.get_slot("activation_mode") == "professional":
+            return domain_slots
+        return [slot for slot in domain_slots if slot != "helper_name"]
+
+    def validate_helper_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        name = " ".join(str(value or "").split())
+        if not 2 <= len(name) <= 100 or not any(c.isalpha() for c in name):
+            return self.reject(dispatcher, tracker, "helper_name", "utter_invalid_helper_name")
+        return self.accept(tracker, "helper_name", name)
+
     def validate_birth_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -145,15 +199,25 @@ class ValidateActivationForm(CountingFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         serial = re.sub(r"[\s.-]", "", str(value))
-        if not serial.isdigit() or not 4 <= len(serial) <= 30:
+        welcome = WELCOME_CODE.search(str(value))
+        if welcome is None and len(str(value)) <= 16:
+            welcome = WELCOME_CODE.search(re.sub(r"[\s.-]", "", str(value)))  # "paul 2026"
+        body: dict[str, Any] = {
+            "birth_date": tracker.get_slot("birth_date"),
+            "mode": tracker.get_slot("activation_mode") or "alone",
+        }
+        if body["mode"] == "professional" and tracker.get_slot("helper_name"):
+            body["helper_id"] = tracker.get_slot("helper_name")  # who helps, kept by records
+        if serial.isdigit() and 4 <= len(serial) <= 30:
+            body["vitale_serial"] = serial
+        elif welcome is not None:
+            # No card at hand: the code of the welcome letter proves the person instead.
+            serial = welcome.group(0).upper()
+            body["welcome_code"] = serial
+        else:
             return self.reject(dispatcher, tracker, "vitale_serial", "utter_invalid_vitale_serial")
         if tracker.get_slot("activation_id") and tracker.get_slot("activation_step") != "serial":
             return {"vitale_serial": serial}  # already checked by records (form re-validation)
-        body = {
-            "birth_date": tracker.get_slot("birth_date"),
-            "vitale_serial": serial,
-            "mode": tracker.get_slot("activation_mode") or "alone",
-        }
         try:
             started = await records.post("/activations", conversation(tracker), body)
         except RecordsError as error:
@@ -188,8 +252,11 @@ class ValidateActivationForm(CountingFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         channel = normalise_channel(value)
+        only = _known_contacts(tracker)
+        if channel is None and only and _agrees(value, tracker):
+            channel = "sms" if only == "_sms_only" else "email"
         if channel is None:
-            return self.reject(dispatcher, tracker, "channel", "utter_invalid_channel")
+            return self.reject(dispatcher, tracker, "channel", f"utter_invalid_channel{only}")
         activation_id = tracker.get_slot("activation_id")
         if not activation_id:
             return {"channel": None}
@@ -208,6 +275,14 @@ class ValidateActivationForm(CountingFormValidation):
         except RecordsUnavailable as error:
             return self.failure(dispatcher, tracker, "channel", error)
         return self.accept(tracker, "channel", channel, activation_step=sent.get("step", "code"))
+
+
+def _agrees(value: Any, tracker: Tracker) -> bool:
+    """ "ok", "oui", "d'accord"... (or the affirm intent) to a question with one choice."""
+    if (tracker.latest_message.get("intent") or {}).get("name") == "affirm":
+        return True
+    text = re.sub(r"[!.?,\s]+", " ", _plain(value)).strip()
+    return text in AGREE
 
 
 def _known_contacts(tracker: Tracker) -> str:
@@ -240,7 +315,41 @@ class ActionAskContactsOk(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(response=f"utter_ask_contacts_ok{_known_contacts(tracker)}")
+        # The code proved the person: records gives the contacts in full, to check them.
+        shown: dict[str, Any] = {}
+        try:
+            state = await records.get(
+                f"/activations/{tracker.get_slot('activation_id')}", conversation(tracker)
+            )
+            full = state.get("verified_contacts") or {}
+            shown = {"contact_sms": full.get("phone"), "contact_email": full.get("email")}
+        except (RecordsError, RecordsUnavailable):
+            pass  # the masked contacts still say which phone and mail records knows
+        shown = {k: v for k, v in shown.items() if v}
+        response = f"utter_ask_contacts_ok{_known_contacts(tracker)}"
+        dispatcher.utter_message(response=response, **shown)
+        return []
+
+
+class ActionAskTermsAccepted(Action):
+    """The terms' easy-to-read lines, as records gives them, then "Acceptez-vous ?"."""
+
+    def name(self) -> str:
+        return "action_ask_terms_accepted"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            terms = await records.get("/terms", None)
+            lines = [str(line) for line in terms.get("lines") or [] if str(line).strip()]
+        except (RecordsError, RecordsUnavailable, AttributeError):
+            lines = []
+        if not lines:
+            dispatcher.utter_message(response="utter_ask_terms_accepted")
+            return []
+        dispatcher.utter_message(response="utter_terms_lines", lines="\n".join(lines))
+        dispatcher.utter_message(response="utter_ask_terms_accepted_after_lines")
         return []
 
 
@@ -257,6 +366,10 @@ class ActionActivationAskCode(RecordsAction):
     ) -> list[EventType]:
         if not tracker.get_slot("activation_id") or not tracker.get_slot("channel"):
             return clear_slots(ACTIVATION_SLOTS)  # the form stopped early: it said why
+        if tracker.get_slot("activation_step") != "code":
+            # No code was sent in this try: never say one was.
+            dispatcher.utter_message(response="utter_error_activation_restart")
+            return clear_slots(ACTIVATION_SLOTS)
         return ask_activation_code(dispatcher, tracker)
 
 
@@ -276,8 +389,11 @@ class ValidateActivationDetailsForm(CountingFormValidation):
         domain: DomainDict,
     ) -> list[str]:
         if tracker.get_slot("contacts_ok") is False:
-            return ["contacts_ok", "new_phone", "new_email", "terms_accepted", "identifier"]
-        return ["contacts_ok", "terms_accepted", "identifier"]
+            return [
+                "contacts_ok", "new_phone", "new_email", "terms_accepted", "identifier",
+                "identifier_confirm",
+            ]  # fmt: skip
+        return ["contacts_ok", "terms_accepted", "identifier", "identifier_confirm"]
 
     async def _put_contacts(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, slot: str, body: dict[str, str]
@@ -385,7 +501,17 @@ class ValidateActivationDetailsForm(CountingFormValidation):
             return self.reject(dispatcher, tracker, "identifier", "utter_invalid_identifier_nir")
         if not IDENTIFIER.match(identifier):
             return self.reject(dispatcher, tracker, "identifier", "utter_invalid_identifier")
-        return self.accept(tracker, "identifier", identifier)
+        # Said back next (utter_ask_identifier_confirm): the person sees what to type later.
+        return self.accept(tracker, "identifier", identifier, identifier_confirm=None)
+
+    def validate_identifier_confirm(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        if value is True:
+            return self.accept(tracker, "identifier_confirm", True)
+        if value is False:
+            return {"identifier": None, "identifier_confirm": None}  # choose another one
+        return self.reject(dispatcher, tracker, "identifier_confirm", "utter_please_yes_or_no")
 
 
 class ActionActivationAskPassword(RecordsAction):
@@ -491,7 +617,10 @@ class ActionSecretOk(RecordsAction):
                 activation_id=tracker.get_slot("activation_id"),
             )
         if purpose == "activation_final_code":
-            dispatcher.utter_message(response="utter_activation_done")
+            # The identifier once more, to keep: it is what the person types to log in.
+            dispatcher.utter_message(
+                response="utter_activation_done", identifier=tracker.get_slot("identifier") or ""
+            )
             return events + clear_slots(ACTIVATION_SLOTS) + [SlotSet("logged_in", True)]
         if purpose == "login_password":
             return events + ask_secret(dispatcher, "utter_ask_login_code", "login_code")
@@ -526,15 +655,24 @@ class ActionSecretFailed(RecordsAction):
 
         if code in RESTART_CODES:
             return events + clear_slots(ACTIVATION_SLOTS) + [SlotSet("secret_pending", None)]
+        if code in WAIT_CODES:
+            return events + [SlotSet("secret_pending", None)]  # the message says to wait
         if purpose == "activation_code":
             if code in EXPIRED_CODES:
                 return events  # the message offers a new code (lost_code)
-            return events + ask_activation_code(dispatcher, tracker)
+            # Ask again without saying a code was sent: nothing new was sent.
+            return events + ask_secret(
+                dispatcher,
+                "utter_ask_code_again",
+                "activation_code",
+                activation_id=tracker.get_slot("activation_id"),
+            )
         if purpose == "activation_password":
             if code in IDENTIFIER_CODES:
                 # Choose another identifier, then the password again.
                 return events + [
                     SlotSet("identifier", None),
+                    SlotSet("identifier_confirm", None),
                     SlotSet("secret_pending", None),
                     FollowupAction("activation_details_form"),
                 ]
@@ -581,11 +719,18 @@ class ActionLostCode(RecordsAction):
         pending = tracker.get_slot("secret_pending")
         activation_id = tracker.get_slot("activation_id")
         if pending == "activation_code" and activation_id:
-            sent = await records.post(
-                f"/activations/{activation_id}/code",
-                conversation(tracker),
-                {"channel": tracker.get_slot("channel") or "sms"},
-            )
+            try:
+                sent = await records.post(
+                    f"/activations/{activation_id}/code",
+                    conversation(tracker),
+                    {"channel": tracker.get_slot("channel") or "sms"},
+                )
+            except RecordsError as error:
+                if error.code not in RESTART_CODES:
+                    raise
+                # This try cannot go on: "Recommencer" starts a new one.
+                answer_failure(dispatcher, tracker, error)
+                return clear_slots(ACTIVATION_SLOTS) + [SlotSet("secret_pending", None)]
             dispatcher.utter_message(response="utter_new_code_sent")
             return [SlotSet("activation_step", sent.get("step", "code"))] + ask_activation_code(
                 dispatcher, tracker

@@ -22,8 +22,10 @@ MAX_FAILURES = 2
 
 # Slots of each form, cleared when the form ends or stops so the next run starts afresh.
 FORM_SLOTS: dict[str, list[str]] = {
-    "activation_form": ["activation_mode", "birth_date", "vitale_serial"],
-    "activation_details_form": ["contacts_ok", "new_phone", "new_email", "terms_accepted"],
+    "activation_form": ["activation_mode", "helper_name", "birth_date", "vitale_serial"],
+    "activation_details_form": [
+        "contacts_ok", "new_phone", "new_email", "terms_accepted", "identifier_confirm",
+    ],
     "login_form": ["identifier", "channel"],
     "appointment_form": [
         "person", "person_id", "professional", "appointment_time", "appointment_place",
@@ -44,9 +46,9 @@ FORM_SLOTS: dict[str, list[str]] = {
 
 # Slots of the whole activation, cleared when it ends or stops.
 ACTIVATION_SLOTS = [
-    "activation_mode", "birth_date", "vitale_serial", "channel", "activation_id",
+    "activation_mode", "helper_name", "birth_date", "vitale_serial", "channel", "activation_id",
     "activation_step", "contact_sms", "contact_email", "contacts_ok", "new_phone",
-    "new_email", "terms_accepted", "identifier",
+    "new_email", "terms_accepted", "identifier", "identifier_confirm",
 ]  # fmt: skip
 
 
@@ -178,6 +180,9 @@ class CountingFormValidation(FormValidationAction):
             events: list[EventType] = []
         else:
             events = await self.before_validation(dispatcher, tracker, domain)
+        if getattr(tracker, "start_again", False):
+            # The form starts afresh: the old answers are not checked again.
+            return events
         if not getattr(tracker, "stop_form", False):
             tracker.add_slots(events)
             events = events + await super().run(dispatcher, tracker, domain)

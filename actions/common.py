@@ -43,7 +43,11 @@ class ActionHelp(Action):
             dispatcher.utter_message(response="utter_help_in_form_ways_out")
         elif pending in SECRET_HELP:
             dispatcher.utter_message(response=SECRET_HELP[pending])
-            dispatcher.utter_message(response="utter_help_secret_ways_out")
+            # A new code is a way out only while a code is asked (not at a password).
+            ways_out = "utter_help_secret_ways_out"
+            if pending.endswith("password"):
+                ways_out = "utter_help_in_form_ways_out"
+            dispatcher.utter_message(response=ways_out)
         else:
             dispatcher.utter_message(response="utter_help")
             dispatcher.utter_message(response="utter_helpline")

@@ -9,6 +9,7 @@ TURN_TIMINGS=1 logs each request's route (identifiers masked) and milliseconds.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import re
@@ -28,6 +29,19 @@ _ID_SEGMENT = re.compile(r"/[^/]*\d[^/]*")
 def route_of(path: str) -> str:
     """The path with its identifiers replaced, e.g. /people/{id}/appointments."""
     return _ID_SEGMENT.sub("/{id}", path)
+
+
+# The key of the write being made (docs/contracts.md, idempotent writes): set by the action
+# server for each action call, "<conversation>:<message id>:<action>".
+write_key: contextvars.ContextVar[str | None] = contextvars.ContextVar("write_key", default=None)
+
+
+def key_for(sender: str, metadata: Any, action: str) -> str | None:
+    """The Idempotency-Key of `action`'s writes for the user message with this metadata."""
+    message_id = metadata.get("message_id") if isinstance(metadata, dict) else None
+    if not sender or not action or message_id in (None, ""):
+        return None
+    return f"{sender}:{message_id}:{action}"
 
 
 class RecordsError(Exception):
@@ -81,7 +95,12 @@ class RecordsClient:
         json: dict[str, Any] | None = None,
         params: dict[str, Any] | None = None,
     ) -> Any:
-        """Call records for the conversation and return the decoded JSON (None for 204)."""
+        """Call records for the conversation and return the decoded JSON (None for 204).
+
+        A write carries the action's Idempotency-Key when it has one: records answers a
+        retry of the same user message with its first answer instead of writing twice, so
+        such a write is tried again like a read.
+        """
         if not self._timings:
             return await self._request(method, path, conversation_id, json=json, params=params)
         began, outcome = time.perf_counter(), "error"
@@ -105,13 +124,17 @@ class RecordsClient:
         headers = {"Authorization": f"Bearer {self.settings.service_token}"}
         if conversation_id:
             headers["X-Conversation-Id"] = conversation_id
+        key = write_key.get() if method != "GET" else None
+        if key:
+            headers["Idempotency-Key"] = key
         clean_params = {
             k: str(v).lower() if isinstance(v, bool) else v
             for k, v in (params or {}).items()
             if v is not None
         }
-        attempts = 1 + (self.settings.retries if method == "GET" else 0)
-        deadline = time.monotonic() + self.settings.total_timeout
+        attempts = 1 + (self.settings.retries if method == "GET" or key else 0)
+        total = self.settings.write_timeout if key else self.settings.total_timeout
+        deadline = time.monotonic() + total
         url = f"{self.settings.records_url}{path}"
         for attempt in range(attempts):
             remaining = deadline - time.monotonic()

@@ -25,6 +25,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from actions.records_client import key_for, write_key
 from actions.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("actions.server")
@@ -49,7 +50,23 @@ def create_app(settings: Settings) -> Sanic:
             return None
         return response.json({"error": "unauthorized"}, status=401)
 
+    async def idempotency_key(request: Request) -> None:
+        # Every write of this action call carries the key of the user message it answers.
+        call = request.json if request.path == "/webhook" else None
+        if not isinstance(call, dict):
+            return
+        tracker = call.get("tracker") or {}
+        latest = tracker.get("latest_message") or {}
+        write_key.set(
+            key_for(
+                str(call.get("sender_id") or tracker.get("sender_id") or ""),
+                latest.get("metadata"),
+                str(call.get("next_action") or ""),
+            )
+        )
+
     app.register_middleware(only_rasa, "request")
+    app.register_middleware(idempotency_key, "request")
     if timings_enabled():
 
         async def started(request: Request) -> None:

@@ -33,6 +33,12 @@ class Settings:
     total_timeout: float
     connect_timeout: float
     retries: int
+    # Total time for a write that carries an Idempotency-Key (retries included). Longer than a
+    # read's: by then the gateway has told the person it keeps the message, and an answer
+    # that comes late is true, while "it failed" would be false once records wakes up and
+    # runs the write. Below the gateway's UNCERTAIN_GRACE_SECONDS, so it never sends again
+    # a message Rasa is still handling.
+    write_timeout: float = 8.0
 
 
 def load_settings() -> Settings:
@@ -62,4 +68,5 @@ def load_settings() -> Settings:
         total_timeout=float(os.environ.get("RECORDS_TIMEOUT", "2.0")),
         connect_timeout=float(os.environ.get("RECORDS_CONNECT_TIMEOUT", "1.0")),
         retries=int(os.environ.get("RECORDS_RETRIES", "1")),
+        write_timeout=float(os.environ.get("RECORDS_WRITE_TIMEOUT", "8.0")),
     )

@@ -298,7 +298,10 @@ class ChatService:
                 # The person of the 3422 answers: Rasa is paused for this conversation.
                 return {"user_message": user, "messages": [], "queued": False}
             if not rasa_message:
-                return {"user_message": user, "messages": [], "queued": False}
+                # Only control or invisible characters: nothing to read, but always an answer.
+                body = {"text": messages.text("nothing_to_read")}
+                answer = self._add(conversation_id, "system", body)
+                return {"user_message": user, "messages": [answer], "queued": False}
             self.store.enqueue(conversation_id, rasa_message)
             produced = await self._drain(conversation_id, from_user=True)
             return {
@@ -422,7 +425,7 @@ class ChatService:
                             produced.append(self._add(conversation_id, "system", body))
                         return produced
                 if answers is None:
-                    answers = await self.rasa.send(conversation_id, item.message)
+                    answers = await self.rasa.send(conversation_id, item.message, item.id)
                     if not answers and not await self._actions_up():
                         # Rasa swallows a failed custom action and answers nothing.
                         raise RasaUnavailable("action server down")

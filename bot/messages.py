@@ -69,6 +69,10 @@ MESSAGES: dict[str, str] = {
     # Errors of the chat API.
     "body_too_large": "Ce que vous envoyez est trop gros.\nÉcrivez un message plus court.",
     "empty_message": "Votre message est vide.\nÉcrivez quelques mots, s'il vous plaît.",
+    "nothing_to_read": (
+        "Je ne peux pas lire votre message.\n"
+        "Écrivez quelques mots avec des lettres, s'il vous plaît."
+    ),
     "message_too_long": (
         "Votre message est trop long.\nÉcrivez un message plus court, s'il vous plaît."
     ),

@@ -31,13 +31,19 @@ class RasaClient:
     async def close(self) -> None:
         await self._client.aclose()
 
-    async def send(self, sender: str, message: str) -> list[dict[str, Any]]:
-        """Send one user message through the REST channel and return Rasa's answers."""
+    async def send(
+        self, sender: str, message: str, message_id: int | str | None = None
+    ) -> list[dict[str, Any]]:
+        """Send one user message through the REST channel and return Rasa's answers.
+
+        `message_id` (the same for every attempt at one message) goes in the message's
+        metadata: the actions make it their records writes' Idempotency-Key.
+        """
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if message_id is not None:
+            body["metadata"] = {"message_id": str(message_id)}
         try:
-            response = await self._client.post(
-                f"{self._base}/webhooks/rest/webhook",
-                json={"sender": sender, "message": message},
-            )
+            response = await self._client.post(f"{self._base}/webhooks/rest/webhook", json=body)
         except httpx.TimeoutException as exc:
             connected = not isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
             raise RasaUnavailable(type(exc).__name__, maybe_delivered=connected) from exc

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from records.body_limit import BodyLimit
 from records.db import Database
 from records.errors import install_error_handlers
+from records.idempotency import Idempotency
 from records.routers import activation, assistant, auth, dev, health, helpline, me, refusals
 from records.services import outbox
 from records.services.sender import Sender, make_sender
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, sender: Sender | None = None) -
     app.state.db = Database(settings)
     app.state.sender = sender or make_sender(settings)
     install_error_handlers(app)
+    # Inside the body limit: a retried write is answered as the first one was.
+    app.add_middleware(Idempotency)
     app.add_middleware(
         BodyLimit,
         json_bytes=settings.max_json_body_bytes,

@@ -14,6 +14,8 @@ ERRORS: dict[str, str] = {
     "method_not_allowed": "Cette action est impossible ici.",
     "body_too_large": "Ce que vous envoyez est trop gros.\nUn document peut avoir 5 Mo au plus.",
     "internal_error": "Le service a un problème.\nRéessayez plus tard ou appelez le 3422.",
+    "idempotency_key_reused": "Vous avez déjà fait cette demande avec d'autres informations.",
+    "idempotency_in_progress": "Votre demande est en cours.\nRéessayez dans 1 minute.",
     "unauthenticated": "Connectez-vous d'abord à votre espace santé.",
     "session_expired": "Votre connexion est terminée.\nConnectez-vous à nouveau.",
     "forbidden": "Vous avez le droit de voir seulement votre espace santé.",

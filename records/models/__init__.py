@@ -7,6 +7,7 @@ from records.models import (  # noqa: E402, F401
     agenda,
     catalogue,
     documents,
+    idempotency,
     messaging,
     profile,
     sharing,

@@ -31,6 +31,8 @@ from records.settings import Settings
 from .common import channel as parse_channel
 
 router = APIRouter(prefix="/activations", tags=["activation"])
+# Until the code is verified, nobody has proved to be the person: contacts stay masked.
+BEFORE_THE_CODE = frozenset({"serial", "code_channel", "code"})
 
 
 @router.post("", status_code=201, response_model=ActivationStarted)
@@ -73,12 +75,16 @@ def state(
     _caller: Caller = Depends(resolve_caller),
 ) -> ActivationState:
     activation = service.load(session, activation_id)
+    verified = None
+    if activation.step not in BEFORE_THE_CODE:
+        verified = Contacts(phone=format_phone(activation.phone), email=activation.email)
     return ActivationState(
         activation_id=activation.id,
         step=activation.step,
         mode=activation.mode,
         contacts=MaskedContacts(**people.masked_contacts(activation.phone, activation.email)),
         expires_at=activation.expires_at,
+        verified_contacts=verified,
     )
 
 

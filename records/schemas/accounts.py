@@ -53,6 +53,8 @@ class ActivationState(BaseModel):
     mode: str
     contacts: MaskedContacts
     expires_at: datetime
+    # In full once the code proved the person (from the `contacts` step on), to check them.
+    verified_contacts: Contacts | None = None
 
 
 class ChannelIn(_In):

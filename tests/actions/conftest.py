@@ -297,6 +297,9 @@ async def activate(conv: Conversation, records: Records, who: str) -> str:
     conv.user(identifier, identifier=identifier)
     await conv.form(details, "activation_details_form", "identifier")
     assert conv.slots["identifier"] == identifier
+    conv.user("/affirm", intent="affirm", identifier_confirm=True)
+    await conv.form(details, "activation_details_form", "identifier_confirm")
+    assert conv.slots["identifier_confirm"] is True
 
     conv.active_loop = None
     messages, _ = await conv.run(ActionActivationAskPassword())

@@ -109,3 +109,53 @@ async def test_a_form_asking_records_several_times_still_answers_within_3_second
     said = responses(await karim.form(ValidateAppointmentForm(), "appointment_form", "person"))
     assert time.monotonic() - started < 3.0
     assert said == ["utter_records_down"]
+
+
+@pytest.fixture
+def slow_records() -> Iterator[str]:
+    """A records stand-in that answers every write after 3.5 s (a process paused a moment)."""
+    import http.server
+    import json as jsonlib
+
+    class Slow(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            time.sleep(3.5)
+            body = jsonlib.dumps({"key": self.headers.get("idempotency-key")}).encode()
+            self.send_response(201)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Slow)
+    server.handle_error = lambda *args: None  # type: ignore[method-assign] - a client gave up
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+async def test_a_keyed_write_waits_for_its_true_answer(
+    slow_records: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With an Idempotency-Key a write is not given up at 2 s: past the gateway's 2.5 s the
+    person was told the message is kept, and the true answer ("noted") follows."""
+    from actions.records_client import RecordsUnavailable, write_key
+
+    point_records_at(monkeypatch, slow_records)
+    write_key.set("conv:12:action_book_appointment")
+    try:
+        answer = await records_client.post("/me/appointments", "conv", {})
+    finally:
+        write_key.set(None)
+    assert answer == {"key": "conv:12:action_book_appointment"}
+    # Without a key (no message id), the write still gives up within 3 seconds.
+    started = time.monotonic()
+    with pytest.raises(RecordsUnavailable):
+        await records_client.post("/me/appointments", "conv", {})
+    assert time.monotonic() - started < 3.0

@@ -151,6 +151,63 @@ def test_rasas_call_with_the_token_runs_the_action(
     assert records_requests(records_service, "/me/documents") == before + 1
 
 
+def booking_call(conv: Conversation, domain: dict[str, Any], message_id: str) -> dict[str, Any]:
+    """What Rasa posts to book the confirmed appointment, for the user message `message_id`."""
+    slots = {
+        **conv.slots,
+        "logged_in": True,
+        "professional": "dentiste",
+        "appointment_time": "2031-03-04T14:30:00+01:00",
+        "reminder": "none",
+        "appointment_confirm": True,
+    }
+    return {
+        "next_action": "action_book_appointment",
+        "sender_id": conv.sender_id,
+        "tracker": {
+            "sender_id": conv.sender_id,
+            "slots": slots,
+            "latest_message": {
+                "text": "oui",
+                "intent": {"name": "affirm"},
+                "metadata": {"message_id": message_id},
+            },
+            "events": [],
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+        "domain": domain,
+        "version": "3.6.21",
+    }
+
+
+def test_a_user_message_sent_again_books_once(
+    action_server: str, karim: Conversation, records_service: Records, domain: dict[str, Any]
+) -> None:
+    """The same user message (same message id) run twice writes once; a new message writes."""
+
+    def book(message_id: str) -> list[str]:
+        answer = requests.post(
+            action_server + "/webhook",
+            json=booking_call(karim, domain, message_id),
+            headers={"Authorization": f"Bearer {ACTIONS_TOKEN}"},
+            timeout=10,
+        )
+        assert answer.status_code == 200, answer.text
+        return [r.get("response") for r in answer.json()["responses"]]
+
+    def dentist() -> int:
+        items = records_service.call("GET", "/me/appointments", conversation=karim.sender_id).json()
+        return sum(1 for a in items if a["starts_at"].startswith("2031-03-04"))
+
+    before = dentist()
+    assert book("17")[0] == "utter_appointment_added"
+    assert book("17")[0] == "utter_appointment_added"  # told the same, written once
+    assert dentist() == before + 1
+    book("18")
+    assert dentist() == before + 2
+
+
 def test_turn_timings_name_the_action_and_route_without_conversation_data(
     karim: Conversation, records_service: Records, domain: dict[str, Any], tmp_path: Path
 ) -> None:

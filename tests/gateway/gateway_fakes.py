@@ -28,12 +28,15 @@ class FakeRasa:
     /health (the gateway asks it when Rasa answers nothing)."""
 
     received: list[tuple[str, str]] = field(default_factory=list)
+    # The metadata of each received message, in the same order.
+    metadata: list[dict[str, Any] | None] = field(default_factory=list)
     events: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     delay: float = 0.0
     actions_up: bool = True
 
     def reset(self) -> None:
         self.received.clear()
+        self.metadata.clear()
         self.events.clear()
         self.delay = 0.0
         self.actions_up = True
@@ -113,6 +116,7 @@ class FakeRasa:
             if self.delay:
                 await asyncio.sleep(self.delay)
             self.received.append((sender, message))
+            self.metadata.append(body.get("metadata"))
             events = self.events.setdefault(sender, [])
             events.append({"event": "user", "text": message, "timestamp": time.time()})
             answers = self.answer(message)

@@ -188,3 +188,19 @@ def test_terms_summary_is_served(client):
     r = client.get("/terms")
     assert r.status_code == 200
     assert any("mutuelles" in line for line in r.json()["lines"])
+
+
+def test_contacts_are_shown_in_full_only_once_the_code_proved_the_person(client):
+    """Before the code, masked only; after it, in full so the person can check them."""
+    from records_helpers import last_code, person, start
+
+    camille = person("camille")
+    activation_id = start(client, "camille")["activation_id"]
+    state = client.get(f"/activations/{activation_id}").json()
+    assert state["verified_contacts"] is None and "••" in state["contacts"]["sms"]
+    client.post(f"/activations/{activation_id}/code", json={"channel": "sms"})
+    assert client.get(f"/activations/{activation_id}").json()["verified_contacts"] is None
+    code = last_code(client, camille.phone)
+    assert client.post(f"/activations/{activation_id}/code/verify", json={"code": code}).is_success
+    full = client.get(f"/activations/{activation_id}").json()["verified_contacts"]
+    assert full == {"phone": "06 12 34 56 12", "email": "camille.martin@example.org"}

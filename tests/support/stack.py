@@ -320,6 +320,14 @@ class Stack:
         if log is not None:
             log.close()
 
+    def freeze_component(self, name: str) -> None:
+        """SIGSTOP the component's processes: connections are accepted, nothing is answered
+        (a process stuck in a long pause, as in an outage that heals by itself)."""
+        os.killpg(self._procs[name].pid, signal.SIGSTOP)
+
+    def thaw_component(self, name: str) -> None:
+        os.killpg(self._procs[name].pid, signal.SIGCONT)
+
     def start_component(self, name: str, wait: bool = True) -> None:
         self.stop_component(name)
         self._spawn(name)
