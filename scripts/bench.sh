@@ -5,6 +5,8 @@
 #   gateway round trip p50/p95 beside bare Rasa, memory of each process, TTS cached and
 #   uncached                -> benchmarks/gateway.json, benchmarks/voice.json
 #   NLU intent macro-F1 by cross-validation -> benchmarks/nlu-cross-validation.{json,md}
+#   scale-out under load with replicas killed, beside the embedded default
+#                           -> benchmarks/scale.json (needs PostgreSQL, Redis, HAProxy)
 # Numbers depend on the machine and its load: they are measurements, not tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,4 +33,5 @@ PY
 .venv/bin/python scripts/bench_records.py --out benchmarks/records.json
 scripts/bench-gateway.sh
 scripts/bench-nlu.sh
+.venv/bin/python tests/scale/run.py --users "${SCALE_USERS:-50}" --out benchmarks/scale.json
 echo "benchmarks written to benchmarks/"
