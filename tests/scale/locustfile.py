@@ -19,6 +19,7 @@ from types import SimpleNamespace
 from locust import User, constant, events, task
 from locust.exception import StopUser
 from support.chat import Chat, DemoPerson, Records, Reply, Respondent, drive, logged_in
+from support.stack import http_json
 
 PEOPLE = json.loads(Path(os.environ["SCALE_PEOPLE"]).read_text())
 RESULTS = Path(os.environ["SCALE_RESULTS"])
@@ -27,6 +28,7 @@ STACK = SimpleNamespace(
     service_token=os.environ["SCALE_SERVICE_TOKEN"],
 )
 _numbers = itertools.count()
+_finished = itertools.count(1)
 
 BOOKING: list[tuple[str, Reply]] = [
     (r"pour qui", ("button", r"Pour moi")),
@@ -43,15 +45,23 @@ CANCELLING: list[tuple[str, Reply]] = [
 
 
 class TimedChat(Chat):
-    """A chat whose every turn is a Locust request named after the step it belongs to."""
+    """A chat whose every turn is a Locust request named after the step it belongs to.
+
+    It behaves as the widget does when a replica dies under it: a message the gateway queued
+    (Rasa unreachable) or whose answer was lost with a killed replica is answered later, on
+    the event stream and in the history, so the user waits for the answer there; a message
+    that never reached the store is typed again.
+    """
 
     step = "start"
+    recovered = 0
+    resent = 0
 
     def say(self, text: str, payload: str | None = None) -> list[dict]:
         started = time.perf_counter()
         error: Exception | None = None
         try:
-            return super().say(text, payload)
+            return self._say(text, payload)
         except Exception as exc:
             error = exc
             raise
@@ -64,6 +74,53 @@ class TimedChat(Chat):
                 exception=error,
                 context={},
             )
+
+    def _say(self, text: str, payload: str | None, resend: bool = True) -> list[dict]:
+        users_before = self._stored_users()
+        url = f"{self.base}/api/conversations/{self.conversation_id}/messages"
+        try:
+            status, body = http_json("POST", url, {"text": text, "payload": payload}, timeout=90)
+        except OSError:
+            status, body = 0, None
+        if status == 200 and not body.get("queued"):
+            self.transcript.append(body["user_message"])
+            self.last = body["messages"]
+            self.transcript.extend(self.last)
+            self.seen_users = users_before + 1
+            return self.last
+        # Queued, or the replica died: the answer comes in the history (or never came in).
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            time.sleep(1)
+            history = self._history()
+            users = [i for i, m in enumerate(history) if m["from"] == "user"]
+            if len(users) <= users_before:
+                if time.monotonic() > deadline - 110 and resend and status != 200:
+                    self.resent += 1  # never stored: the person types it again
+                    return self._say(text, payload, resend=False)
+                continue
+            mine = users[users_before]
+            answers = [m for m in history[mine + 1 :] if m["from"] == "bot"]
+            if answers:
+                time.sleep(1)  # the rest of the turn's answers
+                history = self._history()
+                later = [m for m in history[mine + 1 :] if m["from"] != "user"]
+                self.recovered += 1
+                self.transcript.append(history[mine])
+                self.last = later
+                self.transcript.extend(later)
+                self.seen_users = users_before + 1
+                return self.last
+        raise AssertionError(f"no answer to a message (HTTP {status}) within 120 s")
+
+    seen_users = 0
+
+    def _stored_users(self) -> int:
+        return self.seen_users
+
+    def _history(self) -> list[dict]:
+        status, body = http_json("GET", f"{self.base}/api/conversations/{self.conversation_id}")
+        return body["messages"] if status == 200 else []
 
 
 class Person(User):
@@ -112,7 +169,10 @@ class Person(User):
         except Exception as exc:  # the checks after the run count it; the transcript helps
             result["error"] = f"{type(exc).__name__}: {str(exc)[-1500:]}"
         finally:
-            result["sent"] = sum(1 for m in chat.transcript if m.get("from") == "user")
+            result["sent"] = chat.seen_users
+            result["recovered"], result["resent"] = chat.recovered, chat.resent
             with RESULTS.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        if next(_finished) >= self.environment.parsed_options.num_users:
+            self.environment.runner.quit()  # every conversation is over
         raise StopUser()

@@ -151,16 +151,15 @@ def check_conversations(results: list[dict], gateway: str) -> list[str]:
     return failures
 
 
-def check_records(database_url: str, people: list[dict]) -> tuple[list[str], dict]:
-    os.environ["DATABASE_URL"] = database_url
+def check_records(database_url: str, people: list[dict], since: datetime) -> tuple[list[str], dict]:
+    """Appointments and outbox messages of this run (the people may come from an earlier one)."""
     import sqlalchemy as sa
 
     from records.db import Database
     from records.models import Appointment, OutboxMessage, Person
-    from records.settings import get_settings
+    from records.settings import Settings
 
-    get_settings.cache_clear()
-    database = Database(get_settings())
+    database = Database(Settings(environment="development", database_url=database_url))
     failures: list[str] = []
     serials = [p["vitale_serial"] for p in people]
     phones = [p["phone"] for p in people]
@@ -172,7 +171,9 @@ def check_records(database_url: str, people: list[dict]) -> tuple[list[str], dic
         )
         appts = s.execute(
             sa.select(Appointment.person_id, Appointment.cancelled_at).where(
-                Appointment.person_id.in_(list(ids)), Appointment.professional_kind == "dentiste"
+                Appointment.person_id.in_(list(ids)),
+                Appointment.professional_kind == "dentiste",
+                Appointment.created_at >= since,
             )
         ).all()
         per_person: dict[str, list] = {}
@@ -186,7 +187,7 @@ def check_records(database_url: str, people: list[dict]) -> tuple[list[str], dic
                 failures.append(f"person {serial}: the appointment was not cancelled")
         rows = s.execute(
             sa.select(OutboxMessage.status, OutboxMessage.attempts).where(
-                OutboxMessage.to.in_(phones)
+                OutboxMessage.to.in_(phones), OutboxMessage.created_at >= since
             )
         ).all()
     database.engine.dispose()
@@ -261,9 +262,11 @@ def run_scale(args: argparse.Namespace, workdir: Path) -> tuple[dict, list[str]]
     p = ports()
     env = {
         **os.environ,
+        "ENVIRONMENT": os.environ.get("ENVIRONMENT", "development"),
         "CONVERSATIONS_PER_ADDRESS_PER_MINUTE": "100000",
         "MESSAGES_PER_ADDRESS_PER_MINUTE": "100000",
     }
+    env["DATABASE_URL"] = env.get("DATABASE_URL") or scale_records_url(env)
     data_dir = Path(env.get("DATA_DIR") or REPO / "var")
     log = open(workdir / "scale.log", "wb")  # noqa: SIM115 - open for the topology's life
     topology = subprocess.Popen(  # noqa: S603 - this repository's script
@@ -284,14 +287,14 @@ def run_scale(args: argparse.Namespace, workdir: Path) -> tuple[dict, list[str]]
             "rasa1": p["RASA1"],
             "records1": p["RECORDS1"],
         }
+        since = datetime.now(timezone.utc)
         numbers, results, killed = load(
             args.users, lb["GATEWAY"], lb["RECORDS"], token, env, workdir, args.run_time, kill
         )
         time.sleep(5)  # the outbox workers deliver what is left (they poll every 2 s)
         failures = check_conversations(results, lb["GATEWAY"])
         people = json.loads((workdir / "people.json").read_text())
-        database_url = env.get("DATABASE_URL") or scale_records_url(env)
-        more, outbox = check_records(database_url, people)
+        more, outbox = check_records(env["DATABASE_URL"], people, since)
         failures += more
         numbers.update(killed=killed, outbox=outbox, checks_failed=len(failures))
         return numbers, failures
@@ -307,13 +310,14 @@ def run_embedded(args: argparse.Namespace, workdir: Path) -> tuple[dict, list[st
     extra = {"ENVIRONMENT": "development"}  # /dev/outbox, as in `make run`
     with Stack(extra_env=extra) as stack:
         env = {**os.environ, **stack.env()}
+        since = datetime.now(timezone.utc)
         numbers, results, _ = load(
             args.users, stack.url("gateway"), stack.url("records"), stack.service_token, env,
             workdir, args.run_time,
         )  # fmt: skip
         failures = check_conversations(results, stack.url("gateway"))
         people = json.loads((workdir / "people.json").read_text())
-        more, outbox = check_records(env["DATABASE_URL"], people)
+        more, outbox = check_records(env["DATABASE_URL"], people, since)
         numbers.update(outbox=outbox, checks_failed=len(failures + more))
         return numbers, failures + more
 
