@@ -308,7 +308,8 @@ def run_scale(args: argparse.Namespace, workdir: Path) -> tuple[dict, list[str]]
 
 def run_embedded(args: argparse.Namespace, workdir: Path) -> tuple[dict, list[str]]:
     extra = {"ENVIRONMENT": "development"}  # /dev/outbox, as in `make run`
-    with Stack(extra_env=extra) as stack:
+    model = os.environ.get("STACK_MODEL_DIR") or os.environ.get("RASA_MODEL")
+    with Stack(model_dir=Path(model) if model else None, extra_env=extra) as stack:
         env = {**os.environ, **stack.env()}
         since = datetime.now(timezone.utc)
         numbers, results, _ = load(
@@ -331,7 +332,9 @@ def main() -> int:
     parser.add_argument("--only", choices=["scale", "embedded"])
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "scale.json")
     args = parser.parse_args()
-    report: dict = {
+    # --only adds its mode to the numbers already in the file.
+    report: dict = json.loads(args.out.read_text()) if args.only and args.out.exists() else {}
+    report |= {
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": f"{os.cpu_count()} cores (shared with other work while measured)",
         "scenario": "log in, list appointments, book a dentist appointment, cancel it (chat)",
@@ -341,7 +344,10 @@ def main() -> int:
         if args.only and args.only != mode:
             continue
         workdir = Path(tempfile.mkdtemp(prefix=f"scale-{mode}-"))
-        numbers, failures = runner(args, workdir)
+        try:
+            numbers, failures = runner(args, workdir)
+        except Exception as exc:  # the other mode's numbers are still written
+            numbers, failures = {"error": f"{type(exc).__name__}: {exc}"[:2000]}, [str(exc)[:300]]
         report[mode] = numbers
         for failure in failures:
             print(f"FAILED [{mode}] {failure}", flush=True)
