@@ -124,6 +124,19 @@ def locust_numbers(prefix: Path, seconds: float) -> dict:
     }
 
 
+def answered_twice(messages: list[dict]) -> int:
+    """User messages after which the same bot text comes twice (an answer delivered twice)."""
+    count, block = 0, None
+    for m in [*messages, {"from": "user"}]:
+        if m["from"] == "user":
+            texts = [t for t in (block or []) if t]
+            count += len(texts) != len(set(texts))
+            block = []
+        elif m["from"] == "bot" and block is not None:
+            block.append(m.get("text", ""))
+    return count
+
+
 def check_conversations(results: list[dict], gateway: str) -> list[str]:
     failures = []
     for r in results:
@@ -148,6 +161,9 @@ def check_conversations(results: list[dict], gateway: str) -> list[str]:
         ]  # fmt: skip
         if unanswered:
             failures.append(f"{r['person']}: {len(unanswered)} messages without an answer")
+        twice = answered_twice(messages)
+        if twice:
+            failures.append(f"{r['person']}: {twice} messages answered twice")
     return failures
 
 
