@@ -134,6 +134,8 @@ class Person(User):
     @task
     def conversation(self) -> None:
         number = next(_numbers)
+        if number >= self.environment.parsed_options.num_users:
+            raise StopUser()  # Locust replaces a user that stopped while spawning: one each
         data = PEOPLE[number % len(PEOPLE)]
         person = DemoPerson(
             data["identifier"],
