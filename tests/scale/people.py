@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from records import clock  # noqa: E402
 from records.db import Database  # noqa: E402
@@ -34,21 +34,22 @@ def load_person(i: int) -> DemoPerson:
 
 
 def add_people(count: int) -> list[DemoPerson]:
-    """Insert the people records does not know yet (DATABASE_URL of the records service)."""
+    """Insert `count` new people (DATABASE_URL of the records service). Each run gets people
+    of its own, so what an earlier run left (appointments, codes) never mixes in."""
     database = Database(get_settings())
-    people = [load_person(i) for i in range(count)]
     with database.session() as session:
-        known = set(session.execute(select(Person.vitale_serial)).scalars())
-        for i, p in enumerate(people):
-            if p.vitale_serial in known:
-                continue
+        first = session.execute(
+            select(func.count()).select_from(Person).where(Person.last_name == "Charge")
+        ).scalar_one()
+        people = [load_person(i) for i in range(first, first + count)]
+        for i, p in enumerate(people, start=first):
             session.add(
                 Person(
                     first_name=p.first_name,
                     last_name="Charge",
                     sex="M",
                     birth_date=p.birth_date,
-                    nir=make_nir("M", p.birth_date, "99350", 500 + i % 400),
+                    nir=make_nir("M", p.birth_date, f"{99000 + i // 1000:05d}", i % 1000),
                     vitale_serial=p.vitale_serial,
                     phone=p.phone,
                     email=None,
