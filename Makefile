@@ -17,7 +17,7 @@ run: setup migrate seed train  ## run everything on the embedded default
 	scripts/dev-secrets.sh $(DATA_DIR)/secrets.env
 	$(VENV)/honcho start -f Procfile -e $(DATA_DIR)/secrets.env
 
-scale: setup train  ## the scale-out topology: HAProxy + 2 gateways on PostgreSQL and Redis
+scale: setup train  ## the scale-out topology: HAProxy + 2 of each process on PostgreSQL and Redis
 	scripts/scale.sh
 
 test: setup train  ## the whole test suite (what .ci/run calls)

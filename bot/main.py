@@ -45,7 +45,9 @@ def load_voice(settings: Settings) -> Any | None:
         return None
 
 
-def start_channels(settings: Settings, service: ChatService, voice: Any) -> dict[str, Any]:
+def start_channels(
+    settings: Settings, service: ChatService, voice: Any, store: ConversationStore
+) -> dict[str, Any]:
     """The Telegram and SMS adapters that are configured; the others are said off once."""
     channels: dict[str, Any] = {}
     if not settings.telegram_bot_token:
@@ -57,7 +59,7 @@ def start_channels(settings: Settings, service: ChatService, voice: Any) -> dict
         )
     if not settings.telegram_bot_token and not settings.sms_configured:
         return channels
-    state = ChannelState.from_url(settings.channels_db_url)
+    state = ChannelState(store.engine)
     if settings.telegram_bot_token:
         channels["telegram"] = telegram.TelegramChannel(settings, service, state, voice)
     if settings.sms_configured:
@@ -124,7 +126,7 @@ def create_app(
             settings.records_url, settings.records_timeout_seconds
         )
         app.state.voice = load_voice(settings)
-        app.state.channels = start_channels(settings, service, app.state.voice)
+        app.state.channels = start_channels(settings, service, app.state.voice, store)
         for channel in app.state.channels.values():
             await channel.start()
         retry = asyncio.create_task(service.retry_loop())

@@ -123,8 +123,6 @@ class Settings(BaseSettings):
     sms_from: str | None = None
     # Public URL of POST /sms/webhook as the provider calls it (the signature covers it).
     sms_public_url: str | None = None
-    # Replays seen, Telegram button keys, SMS choices and STOP (PostgreSQL when scaled out).
-    channels_database_url: str | None = None
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Settings:
@@ -164,10 +162,6 @@ class Settings(BaseSettings):
     @property
     def gateway_db_url(self) -> str:
         return self.gateway_database_url or f"sqlite:///{self.gateway_db_path}"
-
-    @property
-    def channels_db_url(self) -> str:
-        return self.channels_database_url or f"sqlite:///{self.data_dir / 'gateway-channels.db'}"
 
     @property
     def sms_configured(self) -> bool:

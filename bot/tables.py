@@ -124,3 +124,40 @@ helpline_lookups = Table(
     Column("found", Boolean, nullable=False),
     Index("ix_helpline_lookups_agent", "agent_id", "at"),
 )
+
+# Telegram and SMS adapters (bot/channels/channel_state.py). Rows name conversations by their
+# id, never by a chat id or a phone number.
+channel_seen = Table(  # updates and provider messages handled, parts of a batch sent
+    "channel_seen",
+    metadata,
+    Column("kind", String(32), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("at", Float, nullable=False),
+)
+
+channel_choices = Table(  # the short keys behind Telegram buttons
+    "channel_choices",
+    metadata,
+    Column("key", String(32), primary_key=True),
+    Column("keyboard", String(32), nullable=False, index=True),
+    Column("conversation_id", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("used_at", Float),
+)
+
+channel_menus = Table(  # the numbered choices last sent by SMS
+    "channel_menus",
+    metadata,
+    Column("conversation_id", String(64), primary_key=True),
+    Column("buttons", Text, nullable=False),
+    Column("at", Float, nullable=False),
+)
+
+channel_optouts = Table(  # the SMS conversations that sent STOP
+    "channel_optouts",
+    metadata,
+    Column("conversation_id", String(64), primary_key=True),
+    Column("at", Float, nullable=False),
+)

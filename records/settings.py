@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     outbox_worker_enabled: bool = True
     outbox_poll_seconds: float = 2.0
     outbox_max_attempts: int = 8
+    # How long a worker owns a message it is sending; after that another worker (replica) may
+    # send it again. Far above the senders' 10 s timeouts, so a live worker always finishes.
+    outbox_claim_lease_seconds: float = 120.0
     # "log": development default, the message stays readable in GET /dev/outbox and is
     # marked sent. "network": SMTP for email and the HTTP SMS provider for SMS.
     sender: Literal["log", "network"] | None = None

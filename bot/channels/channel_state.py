@@ -1,4 +1,4 @@
-"""What the Telegram and SMS adapters must remember between two requests, in the gateway database.
+"""What the Telegram and SMS adapters must remember between two requests, in the gateway store.
 
 - updates and provider messages already handled (a replay is ignored, on every replica);
 - the short keys behind Telegram buttons (the payload stays here, bound to one conversation);
@@ -16,72 +16,28 @@ import secrets
 import time
 from typing import Any
 
-from sqlalchemy import (
-    Column,
-    Float,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    delete,
-    insert,
-    select,
-    update,
-)
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-metadata = MetaData()
-
-seen = Table(
-    "channel_seen",
-    metadata,
-    Column("kind", String(32), primary_key=True),
-    Column("key", String(128), primary_key=True),
-    Column("at", Float, nullable=False),
-)
-choices = Table(
-    "channel_choices",
-    metadata,
-    Column("key", String(32), primary_key=True),
-    Column("keyboard", String(32), nullable=False, index=True),
-    Column("conversation_id", String(64), nullable=False),
-    Column("payload", Text, nullable=False),
-    Column("title", Text, nullable=False),
-    Column("expires_at", Float, nullable=False),
-    Column("used_at", Float),
-)
-menus = Table(
-    "channel_menus",
-    metadata,
-    Column("conversation_id", String(64), primary_key=True),
-    Column("buttons", Text, nullable=False),
-    Column("at", Float, nullable=False),
-)
-optouts = Table(
-    "channel_optouts",
-    metadata,
-    Column("conversation_id", String(64), primary_key=True),
-    Column("at", Float, nullable=False),
-)
+from bot.tables import channel_choices as choices
+from bot.tables import channel_menus as menus
+from bot.tables import channel_optouts as optouts
+from bot.tables import channel_seen as seen
 
 # A replayed update or a provider's retry comes within minutes; a week is plenty.
 SEEN_DAYS = 7
 
 
 class ChannelState:
+    """On the gateway store's engine (its tables come from bot/migrations): every replica
+    sees the same state."""
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        metadata.create_all(engine)
-
-    @classmethod
-    def from_url(cls, url: str) -> ChannelState:
-        args = {"check_same_thread": False} if url.startswith("sqlite") else {}
-        return cls(create_engine(url, connect_args=args))
 
     def close(self) -> None:
-        self.engine.dispose()
+        """The engine belongs to the gateway store, which disposes of it."""
 
     # Replays and parts already sent --------------------------------------------------------
 

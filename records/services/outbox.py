@@ -69,22 +69,27 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 
 
-# How long a worker owns a message it is sending; after that another worker may retry it
-# (at-least-once delivery when a worker dies mid-send).
-CLAIM_LEASE = timedelta(seconds=120)
+def _claim(session: Session, now: datetime, lease: timedelta) -> OutboxMessage | None:
+    """Take the oldest due message for this worker, for `lease`: until then no other worker
+    takes it; after that (the worker died mid-send) another one sends it again.
 
-
-def _claim(session: Session, now: datetime) -> OutboxMessage | None:
-    """Take the oldest due message for this worker. The conditional update lets exactly one
-    worker win a message, on SQLite as on PostgreSQL, without holding a lock while sending."""
+    The claim counts an attempt: `attempts` is then this worker's claim number, and only the
+    holder of the latest claim may mark the message (see `_still_ours`). On PostgreSQL the
+    candidate is locked with SKIP LOCKED, so concurrent workers take different messages; the
+    conditional update alone lets exactly one worker win a message on SQLite.
+    """
     while True:
-        candidate = session.execute(
+        query = (
             select(OutboxMessage.id, OutboxMessage.attempts)
             .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now)
             .order_by(OutboxMessage.created_at, OutboxMessage.id)
             .limit(1)
-        ).first()
+        )
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        candidate = session.execute(query).first()
         if candidate is None:
+            session.commit()
             return None
         won = session.execute(
             update(OutboxMessage)
@@ -93,27 +98,45 @@ def _claim(session: Session, now: datetime) -> OutboxMessage | None:
                 OutboxMessage.status == "pending",
                 OutboxMessage.attempts == candidate.attempts,
             )
-            .values(attempts=candidate.attempts + 1, next_attempt_at=now + CLAIM_LEASE)
+            .values(attempts=candidate.attempts + 1, next_attempt_at=now + lease)
         ).rowcount
         session.commit()
         if won == 1:
             return session.get(OutboxMessage, candidate.id, populate_existing=True)
 
 
+def _still_ours(session: Session, message: OutboxMessage) -> bool:
+    """Lock the row and check no other worker claimed it since (our lease ran out while
+    sending): then the later claimer owns the outcome and this worker leaves the row alone."""
+    claimed = message.attempts
+    session.refresh(message, with_for_update=True)
+    return message.status == "pending" and message.attempts == claimed
+
+
 def deliver_pending(db: Database, sender: Sender, settings: Settings, limit: int = 100) -> int:
     """Deliver the messages that are due. Several workers (replicas) may run at once: each
     message is claimed by one of them, sent outside any transaction, then marked. Returns how
-    many messages were sent."""
+    many messages were sent.
+
+    Delivery is at least once: a worker killed after the provider accepted a message but
+    before marking it leaves a claim that expires, and the message is sent again. The SMS
+    provider gets the message id as Idempotency-Key and the email its Message-ID, both the
+    same on every attempt, so the provider (or the mail client) can drop the repeat.
+    """
+    lease = timedelta(seconds=settings.outbox_claim_lease_seconds)
     sent = 0
     for _ in range(limit):
         with db.session() as session:
             now = clock.now()
-            message = _claim(session, now)
+            message = _claim(session, now, lease)
             if message is None:
                 return sent
             try:
                 sender.send(message)
             except SendError as exc:
+                if not _still_ours(session, message):
+                    session.rollback()
+                    continue
                 message.last_error = str(exc)[:300]
                 if message.attempts >= settings.outbox_max_attempts:
                     message.status = "failed"
@@ -122,6 +145,10 @@ def deliver_pending(db: Database, sender: Sender, settings: Settings, limit: int
                     message.next_attempt_at = now + backoff(message.attempts)
                     log.warning("outbox message %s not delivered, will retry: %s", message.id, exc)
             else:
+                if not _still_ours(session, message):
+                    log.warning("outbox message %s: claim lost while sending", message.id)
+                    session.rollback()
+                    continue
                 message.status = "sent"
                 message.sent_at = now
                 message.last_error = None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
 from typing import Protocol
 
 import httpx
@@ -51,7 +51,10 @@ class SmtpSender:
         mail["From"] = s.mail_from
         mail["To"] = message.to
         mail["Subject"] = message.subject or ""
-        mail["Message-ID"] = make_msgid(idstring=message.id)
+        # The same Message-ID on every attempt: a repeat after a worker died mid-send is
+        # recognisable as the same mail.
+        domain = parseaddr(s.mail_from)[1].rpartition("@")[2] or "localhost"
+        mail["Message-ID"] = f"<{message.id}@{domain}>"
         mail.set_content(message.body)
         try:
             with smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=10) as smtp:

@@ -6,9 +6,15 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
@@ -283,7 +289,9 @@ def test_a_message_left_by_a_dead_worker_is_sent_again(database, db, clock, sett
         outbox.enqueue(session, "sms", "+33612345612", "space_created")
         session.commit()
     with database.session() as session:
-        assert outbox._claim(session, clock.now()) is not None  # the worker dies here
+        assert (
+            outbox._claim(session, clock.now(), timedelta(seconds=120)) is not None
+        )  # the worker dies here
     sender = SlowRecordingSender()
     assert outbox.deliver_pending(database, sender, settings) == 0  # still leased
     clock.advance(seconds=121)
@@ -310,3 +318,104 @@ def test_codes_are_redacted_once_delivered(database, db, clock, network_settings
     assert code_message.status == "sent" and "482913" not in code_message.body
     assert "connexion" in code_message.body  # the rest of the message is kept
     assert other.body.startswith("Votre espace santé est prêt")
+
+
+class HoldingSmsProvider:
+    """A Messages API that keeps every request (with its Idempotency-Key), counts a key once,
+    and holds the answer to one request of the worker `hold_from` until `release` is set: the
+    provider has accepted the message, the worker has not heard back yet."""
+
+    def __init__(self, hold_from: str, hold_after: int) -> None:
+        self.requests: list[tuple[str, str]] = []  # (Idempotency-Key, From)
+        self.held = threading.Event()
+        self.held_key = ""
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server API
+                length = int(self.headers.get("Content-Length", 0))
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                key = self.headers.get("Idempotency-Key", "")
+                with provider.lock:
+                    provider.requests.append((key, form["From"]))
+                    mine = sum(1 for _, sender in provider.requests if sender == hold_from)
+                    hold = form["From"] == hold_from and mine == hold_after
+                time.sleep(0.02)
+                if hold:
+                    provider.held_key = key
+                    provider.held.set()
+                    provider.release.wait(30)
+                data = b'{"status": "queued"}'
+                self.send_response(201)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_two_worker_processes_one_killed_mid_send(database, db, settings):
+    """Two workers in their own processes; one is killed with SIGKILL after the provider took
+    a message and before the worker marked it, then started again. Every message is marked
+    sent once; the provider got each message id, the killed one twice with the same
+    Idempotency-Key (at-least-once delivery, the key lets the provider drop the repeat)."""
+    with database.session() as session:
+        ids = [
+            outbox.enqueue(session, "sms", f"+3361234{i:04d}", "space_created").id
+            for i in range(40)
+        ]
+        session.commit()
+    provider = HoldingSmsProvider(hold_from="worker-a", hold_after=4)
+
+    def start_worker(name: str) -> subprocess.Popen:
+        values = {
+            "environment": "test",
+            "data_dir": str(settings.data_dir),
+            "database_url": settings.database_url,
+            "sender": "network",
+            "sms_api_url": f"http://127.0.0.1:{provider.port}",
+            "sms_account_sid": "ACtest",
+            "sms_auth_token": "secret-token",
+            "sms_from": name,
+            "outbox_claim_lease_seconds": 2,
+        }
+        worker = Path(__file__).with_name("outbox_worker.py")
+        root = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": root}
+        return subprocess.Popen([sys.executable, str(worker), json.dumps(values)], env=env)
+
+    try:
+        a, b = start_worker("worker-a"), start_worker("worker-b")
+        assert provider.held.wait(30), "worker a never reached the held message"
+        os.kill(a.pid, signal.SIGKILL)
+        a.wait(10)
+        provider.release.set()
+        a = start_worker("worker-a")  # its supervisor starts it again
+        assert b.wait(90) == 0 and a.wait(90) == 0
+    finally:
+        provider.close()
+        for worker in (a, b):
+            if worker.poll() is None:
+                worker.kill()
+    messages = _messages(database)
+    assert {m.status for m in messages} == {"sent"}
+    keys = [key for key, _ in provider.requests]
+    assert set(keys) == set(ids)  # every message reached the provider
+    repeats = {key: keys.count(key) for key in set(keys) if keys.count(key) > 1}
+    # Only the message taken while the worker died went twice, under the same key.
+    assert list(repeats.values()) == [2]
+    [repeated] = repeats
+    assert repeated == provider.held_key
+    assert [m.attempts for m in messages if m.id == repeated] == [2]
