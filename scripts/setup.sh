@@ -75,9 +75,10 @@ make_venv() {  # name python requirements lock
   local constraints=()
   [ -f "$lock" ] && constraints=(-c "$lock")
   # One line per package downloaded and the final list, instead of minutes of silence; pip's
-  # errors go to stderr, untouched.
+  # errors go to stderr, untouched. Nothing to collect (all installed) is not a failure: only
+  # pip's own exit status counts (pipefail).
   "$dir/bin/python" -m pip install --progress-bar off -r "$req" "${constraints[@]}" |
-    grep --line-buffered -E '^(Collecting|Successfully installed)' |
+    { grep --line-buffered -E '^(Collecting|Successfully installed)' || true; } |
     sed -u -e "s|^|[setup] $dir: |" -e 's/^\(.\{200\}\).*/\1 .../'
   echo "$want" > "$stamp"
   say "$dir ready in $((SECONDS - began)) s"
