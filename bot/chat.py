@@ -77,11 +77,6 @@ def clean_text(text: str) -> str:
     return text
 
 
-def is_blank(text: str) -> bool:
-    """Nothing a person could see: only spaces, control and invisible format characters."""
-    return not "".join(" " if _invisible(c) else c for c in text).strip()
-
-
 def _invisible(char: str) -> bool:
     return char not in "\t\n\r" and unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
-from bot.chat import DOWNLOADS, ChatService, is_blank, sse_format
+from bot.chat import DOWNLOADS, ChatService, sse_format
 from bot.errors import ApiError
 
 router = APIRouter(prefix="/api", tags=["chat"])
@@ -175,7 +175,8 @@ async def post_message(conversation_id: str, body: MessageIn, request: Request) 
     service = chat(request)
     _conversation(service, conversation_id)
     text = body.text or ""
-    if is_blank(text) and not body.payload:
+    # Only control characters is not empty: ChatService answers it (nothing_to_read).
+    if not text.strip() and not body.payload:
         raise ApiError(422, "empty_message")
     limit = request.app.state.settings.max_message_chars
     if len(text) > limit or len(body.payload or "") > limit:
