@@ -74,8 +74,12 @@ def test_activation_slots_are_filled_from_text_entities_and_intents(
     # from_intent affirm gives True.
     now = step(stack, chat, "oui j'accepte")
     assert now["terms_accepted"] is True and now["requested_slot"] == "identifier", chat.dump()
-    now = step(stack, chat, "Camille 1985")
+    # The identifier is said back (spaces and capitals removed) and confirmed, from_intent.
+    now = step(stack, chat, "Camille 1985", r"camille1985")
     assert now["identifier"] == "camille1985", chat.dump()
+    assert now["requested_slot"] == "identifier_confirm", chat.dump()
+    now = step(stack, chat, "oui")
+    assert now["identifier_confirm"] is True, chat.dump()
     assert chat.secret_request() == {"purpose": "activation_password", "kind": "password"}
 
 
