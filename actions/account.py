@@ -20,6 +20,7 @@ from actions.base import (
     ACTIVATION_SLOTS,
     FAILURES_SLOT,
     FORM_SLOTS,
+    PENDING_SLOT,
     CountingFormValidation,
     RecordsAction,
     clear_slots,
@@ -621,13 +622,36 @@ class ActionSecretOk(RecordsAction):
             dispatcher.utter_message(
                 response="utter_activation_done", identifier=tracker.get_slot("identifier") or ""
             )
-            return events + clear_slots(ACTIVATION_SLOTS) + [SlotSet("logged_in", True)]
+            return (
+                events
+                + clear_slots(ACTIVATION_SLOTS)
+                + [SlotSet("logged_in", True)]
+                + answer_pending(tracker, domain)
+            )
         if purpose == "login_password":
             return events + ask_secret(dispatcher, "utter_ask_login_code", "login_code")
         if purpose == "login_code":
-            dispatcher.utter_message(response="utter_login_done")
-            return events + clear_slots(FORM_SLOTS["login_form"]) + [SlotSet("logged_in", True)]
+            pending = answer_pending(tracker, domain)
+            # With a question waiting, the answer follows at once instead of the menu.
+            answers = any(e.get("event") == "followup" for e in pending)
+            done = "utter_login_done_then_answer" if answers else "utter_login_done"
+            dispatcher.utter_message(response=done)
+            return (
+                events
+                + clear_slots(FORM_SLOTS["login_form"])
+                + [SlotSet("logged_in", True)]
+                + pending
+            )
         return events
+
+
+def answer_pending(tracker: Tracker, domain: DomainDict) -> list[EventType]:
+    """Run next what the person asked before logging in, so they need not ask again."""
+    pending = tracker.get_slot(PENDING_SLOT)
+    if not pending:
+        return []
+    known = pending in (domain.get("actions") or []) or pending in (domain.get("forms") or {})
+    return [SlotSet(PENDING_SLOT, None)] + ([FollowupAction(pending)] if known else [])
 
 
 class ActionSecretFailed(RecordsAction):
@@ -771,7 +795,11 @@ class ActionLogout(Action):
             pass
         response = "utter_logged_out" if tracker.get_slot("logged_in") else "utter_not_logged_in"
         dispatcher.utter_message(response=response, json_message={"logout": True})
-        return [SlotSet("logged_in", False), SlotSet("secret_pending", None)]
+        return [
+            SlotSet("logged_in", False),
+            SlotSet("secret_pending", None),
+            SlotSet(PENDING_SLOT, None),
+        ]
 
 
 # --- closing -------------------------------------------------------------------------------

@@ -52,6 +52,10 @@ ACTIVATION_SLOTS = [
 ]  # fmt: skip
 
 
+# The action or form the person asked for while logged out: answered once the login ends.
+PENDING_SLOT = "pending_request"
+
+
 def clear_slots(names: list[str]) -> list[EventType]:
     return [SlotSet(name, None) for name in names]
 
@@ -90,13 +94,17 @@ class RecordsAction(Action, ABC):
     ) -> list[EventType]:
         cleanup = await self.cleanup(tracker)
         if self.needs_login and not tracker.get_slot("logged_in"):
-            if not self.after_form:
-                dispatcher.utter_message(response="utter_login_first")
-            return cleanup
+            if self.after_form:
+                return cleanup
+            dispatcher.utter_message(response="utter_login_first")
+            return cleanup + [SlotSet(PENDING_SLOT, self.name())]
         try:
             return await self.act(dispatcher, tracker, domain) + cleanup
         except (RecordsError, RecordsUnavailable) as error:
-            return answer_failure(dispatcher, tracker, error) + cleanup
+            events = answer_failure(dispatcher, tracker, error) + cleanup
+            if SlotSet("logged_in", False) in events and not self.after_form:
+                events.append(SlotSet(PENDING_SLOT, self.name()))
+            return events
 
 
 class CountingFormValidation(FormValidationAction):
@@ -178,6 +186,8 @@ class CountingFormValidation(FormValidationAction):
             dispatcher.utter_message(response=self.logged_out_response)
             self.stop_form(tracker)
             events: list[EventType] = []
+            if self.logged_out_response == "utter_login_first":
+                events.append(SlotSet(PENDING_SLOT, self.form_name()))
         else:
             events = await self.before_validation(dispatcher, tracker, domain)
         if getattr(tracker, "start_again", False):

@@ -16,6 +16,7 @@ from actions.account import (
     ValidateLoginForm,
 )
 from actions.appointments import ActionListAppointments, ValidateAppointmentForm
+from actions.emergency import ActionEmergencyInfo
 from tests.actions.conftest import (
     DEMO,
     PASSWORD,
@@ -70,11 +71,43 @@ async def test_login_links_the_conversation(
     )
     assert linked.status_code == 201, linked.text
     conv.user("/secret_ok", intent="secret_ok", secret_purpose="login_code")
-    messages, _ = await conv.run(ActionSecretOk())
-    assert responses(messages) == ["utter_login_done"] and conv.slots["logged_in"] is True
+    messages, events = await conv.run(ActionSecretOk())
+    # The appointments asked for before logging in come next, without asking again.
+    assert responses(messages) == ["utter_login_done_then_answer"]
+    assert conv.slots["logged_in"] is True and conv.slots["pending_request"] is None
+    assert {"event": "followup", "name": "action_list_appointments"} in [
+        {k: e.get(k) for k in ("event", "name")} for e in events
+    ]
 
     messages, _ = await conv.run(ActionListAppointments())
     assert "utter_login_first" not in responses(messages)
+
+
+async def test_the_request_before_login_is_remembered_and_forgotten_at_logout(
+    domain: dict[str, Any],
+) -> None:
+    conv = Conversation(domain)
+    conv.user("que voit le samu", intent="emergency_info")
+    messages, _ = await conv.run(ActionEmergencyInfo())
+    assert responses(messages) == ["utter_login_first"]
+    assert conv.slots["pending_request"] == "action_emergency_info"
+    # A form asked for while logged out is remembered by its name.
+    conv.user("/book_appointment", intent="book_appointment")
+    await conv.form(ValidateAppointmentForm(), "appointment_form", None)
+    assert conv.slots["pending_request"] == "appointment_form"
+    conv.user("/logout", intent="logout")
+    await conv.run(ActionLogout())
+    assert conv.slots["pending_request"] is None
+
+
+async def test_a_login_without_a_question_waiting_shows_the_menu(domain: dict[str, Any]) -> None:
+    conv = Conversation(domain)
+    conv.slots["pending_request"] = "not_an_action"  # never followed: only known actions run
+    conv.user("/secret_ok", intent="secret_ok", secret_purpose="login_code")
+    messages, events = await conv.run(ActionSecretOk())
+    assert responses(messages) == ["utter_login_done"]
+    assert not [e for e in events if e.get("event") == "followup"]
+    assert conv.slots["pending_request"] is None
 
 
 async def test_a_conversation_without_link_is_refused_by_records(
