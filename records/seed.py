@@ -220,6 +220,7 @@ class DemoProfessional:
     city: str
     api_key: str
     note: str
+    title: str | None = None  # as the professional gives it; None: the profession's label
 
 
 PROFESSIONALS: list[DemoProfessional] = [
@@ -252,6 +253,7 @@ PROFESSIONALS: list[DemoProfessional] = [
         "Lille",
         "pro_demo_haddad_infirmiere_c2e4a9",
         "Infirmière",
+        "infirmière",
     ),
     DemoProfessional(
         "roche",
@@ -345,6 +347,7 @@ def seed(session: Session, settings: Settings) -> dict[str, str]:
             first_name=pro.first_name,
             last_name=pro.last_name,
             profession=pro.profession,
+            title=pro.title,
             rpps=pro.rpps,
             city=pro.city,
             api_key_hash=token_hash(pro.api_key),

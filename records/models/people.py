@@ -106,6 +106,8 @@ class Professional(IdMixin, Base):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
     profession: Mapped[str] = mapped_column(String(40))
+    # The title as the professional gives it ("infirmière"); None: the profession's label.
+    title: Mapped[str | None] = mapped_column(String(60))
     rpps: Mapped[str] = mapped_column(String(11), unique=True)
     city: Mapped[str | None] = mapped_column(String(100))
     api_key_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -19,7 +19,7 @@ from records.errors import AppError
 from records.exports.certificate_pdf import certificate_pdf
 from records.exports.fhir import build_bundle
 from records.exports.growth_chart import growth_svg
-from records.messages_record import PROFESSION_LABELS, VACCINE_LABELS
+from records.messages_record import VACCINE_LABELS
 from records.models import (
     CATEGORIES,
     Account,
@@ -75,7 +75,13 @@ from records.services.recommendations import (
     due_vaccinations,
     recommendations,
 )
-from records.services.record_access import Granted, load, notify, settings_of
+from records.services.record_access import (
+    Granted,
+    load,
+    notify,
+    professional_title,
+    settings_of,
+)
 from records.storage import UploadRejected, check_upload, get_storage, read_file
 
 router = APIRouter(tags=["record (person)"])
@@ -386,7 +392,7 @@ def _professional_out(
         id=pro.id,
         name=views.professional_name(pro),
         profession=pro.profession,
-        profession_label=PROFESSION_LABELS.get(pro.profession, pro.profession),
+        profession_label=professional_title(pro),
         authorised=authorised,
         authorised_at=link.authorised_at if link else None,
         blocked=bool(link and link.blocked_at),
@@ -924,18 +930,19 @@ def access_log(
     """Who saw or changed the record: "qui a vu mon dossier"."""
     g = _me(session, caller, Action.READ, person_id)
     rows = views.visible_log(session, g.actor, g.subject, limit)
+    labels = views.log_profession_labels(session, rows)
     return [
         AccessLogOut(
             at=clock.to_paris(r.at),
             actor_name=r.actor_name,
             actor_role=r.actor_role,
-            profession_label=views.profession_label(r.profession),
+            profession_label=label,
             action=r.action,
             allowed=r.allowed,
             document_title=r.document_title,
             reason=r.reason,
         )
-        for r in rows
+        for r, label in zip(rows, labels, strict=True)
     ]
 
 
@@ -949,7 +956,7 @@ def _message_out(
         from_name=views.professional_name(pro)
         if by_pro
         else (f"{sender.first_name} {sender.last_name}" if sender else ""),
-        profession_label=views.profession_label(pro.profession) if by_pro else None,
+        profession_label=professional_title(pro) if by_pro else None,
         sent_at=clock.to_paris(m.sent_at),
         body=m.body,
         read=m.read_at is not None or not by_pro,

@@ -300,6 +300,12 @@ def _refuse_missing(
 # --- the access log and the notification ------------------------------------------------
 
 
+def professional_title(pro: Professional) -> str:
+    """What the person is told the professional is: the title as recorded ("infirmière"),
+    else the profession's label."""
+    return pro.title or LABELS.get(pro.profession, pro.profession)
+
+
 def _actor_identity(session: Session, caller: Caller) -> tuple[str, str, str | None, str | None]:
     """(name, role, profession, id) of the caller, for the log."""
     if caller.kind == "professional" and caller.professional_id:
@@ -364,7 +370,9 @@ def record(
     template = NOTIFY_TEMPLATE.get(action, "record_read") if decision.allowed else "refused_access"
     who = name
     if profession:
-        who = f"{name}, {LABELS.get(profession, profession)},"
+        pro = session.get(Professional, actor_id) if actor_id else None
+        title = professional_title(pro) if pro is not None else LABELS.get(profession, profession)
+        who = f"{name}, {title},"
     facts = document_facts(document) if document is not None else None
     if recipient_of(session, person) is person or tell_managers_about(facts):
         notify(session, person, template, who=who, when=datetime_words(now))

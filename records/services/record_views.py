@@ -41,7 +41,7 @@ from records.schemas.record import (
     HealthEntryOut,
 )
 from records.services.recommendations import vaccine_of
-from records.services.record_access import document_facts
+from records.services.record_access import document_facts, professional_title
 
 
 def document_out(doc: Document) -> DocumentOut:
@@ -301,3 +301,12 @@ def profession_label(profession: str | None) -> str | None:
     if profession is None:
         return None
     return PROFESSION_LABELS.get(profession, profession)
+
+
+def log_profession_labels(session: Session, rows: list[AccessLogEntry]) -> list[str | None]:
+    """Per log row, the professional's title as recorded now, else the logged profession's
+    label (a professional removed since keeps the label)."""
+    ids = {r.actor_id for r in rows if r.actor_role == "professional" and r.actor_id}
+    pros = session.execute(select(Professional).where(Professional.id.in_(ids))).scalars()
+    titles = {pro.id: professional_title(pro) for pro in pros}
+    return [titles.get(r.actor_id or "") or profession_label(r.profession) for r in rows]

@@ -13,7 +13,8 @@ from sqlalchemy import select
 from records import clock
 from records.access_rules import Actor, ActorKind, Relation, Subject
 from records.exports.fhir import build_bundle
-from records.models import Account, Person
+from records.messages_record import PROFESSION_LABELS
+from records.models import Account, OutboxMessage, Person
 from records.services import assistant, record_views, sessions
 
 SERVICE = "dev-records-service-token"  # noqa: S105 - test settings' default
@@ -107,6 +108,8 @@ def test_assistant_contract_routes(client, db, database, settings):
     assert [d["category_label"] for d in docs] == ["Résultats de biologie"]
     pros = {p["name"]: p for p in client.get("/me/professionals", headers=h).json()}
     assert pros["Sophie Laurent"]["administrator"] and pros["Antoine Mercier"]["blocked"]
+    # No title recorded: the profession's label.
+    assert pros["Sophie Laurent"]["profession_label"] == "médecin généraliste"
     r = client.post(f"/me/professionals/{pros['Antoine Mercier']['id']}/unblock", headers=h)
     assert r.status_code == 200 and r.json()["blocked"] is False
     log = client.get("/me/access-log", headers=h).json()
@@ -146,3 +149,31 @@ def test_assistant_contract_routes(client, db, database, settings):
     )
     assert r.status_code == 401
     assert client.get("/catalogue").json()[0]["name"]
+
+
+def test_the_professional_title_is_said_as_recorded(client, db, database, settings):
+    """Nadia Haddad is an "infirmière": the access log, the care team and the notification say
+    so; a professional without a recorded title keeps the profession's label."""
+    token = login(database, settings, db["jeanne"])
+    with database.session() as s:
+        auth = sessions.find(s, token)
+        assistant.link(s, settings, auth, "conv-jeanne")
+        s.commit()
+    h = {"Authorization": f"Bearer {SERVICE}", "X-Conversation-Id": "conv-jeanne"}
+    log = client.get("/me/access-log", headers=h).json()
+    nadia = [e["profession_label"] for e in log if e["actor_name"] == "Nadia Haddad"]
+    assert nadia and set(nadia) == {"infirmière"}, log
+    pros = {p["name"]: p for p in client.get("/me/professionals", headers=h).json()}
+    assert pros["Nadia Haddad"]["profession_label"] == "infirmière"
+    others = [p for name, p in pros.items() if name != "Nadia Haddad"]
+    assert all(p["profession_label"] == PROFESSION_LABELS[p["profession"]] for p in others)
+
+    r = client.get(
+        f"/patients/{db['jeanne']}/documents",
+        headers={"Authorization": "Bearer pro_demo_haddad_infirmiere_c2e4a9"},
+    )
+    assert r.status_code == 200, r.text
+    with database.session() as s:
+        bodies = [m.body for m in s.execute(select(OutboxMessage)).scalars()]
+    assert any("Nadia Haddad, infirmière," in b for b in bodies), bodies
+    assert not any("infirmier," in b for b in bodies), bodies
