@@ -6,6 +6,7 @@ and the gateway's NLU tokens never act as the gateway's signals."""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import date
 
@@ -54,8 +55,11 @@ def assert_nowhere(stack: Stack, chat: Chat, secrets: list[str]) -> None:
             places[path.name] = path.read_bytes().decode("utf-8", errors="replace")
     assert "rasa_tracker.db" in places, "Rasa's tracker store was not found"
     for secret in secrets:
+        # Not inside a longer run of digits: a 6-digit code can occur by chance in a float of the
+        # NLU's confidences ("...3186904e-09").
+        found = re.compile(rf"(?<!\d){re.escape(secret)}(?!\d)")
         for place, text in places.items():
-            assert secret not in text, f"a typed secret is in {place}"
+            assert not found.search(text), f"a typed secret is in {place}"
 
 
 def to_secret_question(chat: Chat, person: Respondent, kind: str) -> None:
