@@ -13,12 +13,11 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
 
-from support.stack import REPO, http_json
+from support.stack import REPO, http_json, port_is_free
 
 RASA = REPO / ".venv-rasa" / "bin" / "rasa"
 
@@ -37,11 +36,7 @@ def _port_from_top() -> int:
     """A free port from the top of STACK_PORTS (the stack takes its ports from the bottom)."""
     low, high = (os.environ.get("STACK_PORTS") or "18400-18500").split("-")
     for port in range(int(high) - 1, int(low) - 1, -1):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
+        if port_is_free(port):
             return port
     raise RuntimeError(f"no free port in {low}-{high}")
 

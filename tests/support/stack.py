@@ -14,6 +14,7 @@ start, the error message carries the tail of every log. Ports come from 18400-18
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import secrets
@@ -45,18 +46,25 @@ class StackError(RuntimeError):
     pass
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(start: int, end: int) -> int:
+    """The first free local port in [start, end)."""
+    return _free_ports(1, start, end)[0]
+
+
 def _free_ports(count: int, start: int, end: int) -> list[int]:
-    ports: list[int] = []
-    for port in range(start, end):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        ports.append(port)
-        if len(ports) == count:
-            return ports
-    raise StackError(f"not enough free ports in {start}-{end}")
+    ports = list(itertools.islice((p for p in range(start, end) if port_is_free(p)), count))
+    if len(ports) < count:
+        raise StackError(f"not enough free ports in {start}-{end}")
+    return ports
 
 
 def http_json(
