@@ -103,6 +103,24 @@ def vaccine_plan(record: dict[str, Any], birth: date | None, today: date) -> Vac
     return plan
 
 
+def _say_next(
+    dispatcher: CollectingDispatcher,
+    response: str,
+    due: list[dict[str, Any]],
+    today: date,
+    words: dict[str, str],
+) -> None:
+    """The first vaccine due, and how many there are (the `_many` variant when several)."""
+    first = due[0]
+    dispatcher.utter_message(
+        response=response if len(due) == 1 else f"{response}_many",
+        count=len(due),
+        vaccine=first.get("vaccine", ""),
+        when=when_words(first, today),
+        **words,
+    )
+
+
 def when_words(item: dict[str, Any], today: date) -> str:
     """ "avant le 3 mars 2027", or "dès que possible" for a date already past (never "en
     retard": a parent hears blame and danger where a catch-up is simply due)."""
@@ -228,29 +246,11 @@ class ActionChildHealth(RecordsAction):
             self._details(dispatcher, plan, today, words)
             return []
         if plan.obligatory:
-            first = plan.obligatory[0]
-            dispatcher.utter_message(
-                response="utter_vaccines_obligatory_due"
-                if len(plan.obligatory) == 1
-                else "utter_vaccines_obligatory_due_many",
-                count=len(plan.obligatory),
-                vaccine=first.get("vaccine", ""),
-                when=when_words(first, today),
-                **words,
-            )
+            _say_next(dispatcher, "utter_vaccines_obligatory_due", plan.obligatory, today, words)
         else:
             dispatcher.utter_message(response="utter_vaccines_obligatory_ok", **words)
         if plan.recommended:
-            first = plan.recommended[0]
-            dispatcher.utter_message(
-                response="utter_vaccines_recommended"
-                if len(plan.recommended) == 1
-                else "utter_vaccines_recommended_many",
-                count=len(plan.recommended),
-                vaccine=first.get("vaccine", ""),
-                when=when_words(first, today),
-                **words,
-            )
+            _say_next(dispatcher, "utter_vaccines_recommended", plan.recommended, today, words)
         if plan.done:
             last = plan.done[0]
             dispatcher.utter_message(
