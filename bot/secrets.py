@@ -202,14 +202,33 @@ class SecretRouter:
             )
         return link
 
-    async def _unlink(self, conversation_id: str) -> None:
-        headers = {
+    async def fetch_file(
+        self, conversation_id: str, path: str, params: dict[str, str]
+    ) -> httpx.Response:
+        """A file records makes for the person linked to the conversation (a PDF): records
+        checks the link and the person's rights, and logs the access. Files take longer to
+        make than an answer, hence their own timeout."""
+        try:
+            return await self._client.get(
+                self._base + path,
+                params=params,
+                headers=self._service_headers(conversation_id),
+                timeout=httpx.Timeout(10.0, connect=2.0),
+            )
+        except httpx.HTTPError as exc:
+            raise RecordsUnavailable(type(exc).__name__) from None
+
+    def _service_headers(self, conversation_id: str) -> dict[str, str]:
+        return {
             "Authorization": f"Bearer {self._service_token}",
             "X-Conversation-Id": conversation_id,
         }
+
+    async def _unlink(self, conversation_id: str) -> None:
         try:
             await self._client.delete(
-                f"{self._base}/assistant/links/{_safe(conversation_id)}", headers=headers
+                f"{self._base}/assistant/links/{_safe(conversation_id)}",
+                headers=self._service_headers(conversation_id),
             )
         except httpx.HTTPError as exc:
             raise RecordsUnavailable(type(exc).__name__) from None

@@ -7,13 +7,13 @@ import ipaddress
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
-import httpx
 from fastapi import APIRouter, Header, Request
 from fastapi.responses import FileResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 
 from bot.chat import DOWNLOADS, ChatService, sse_format
 from bot.errors import ApiError
+from bot.secrets import RecordsUnavailable
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -301,19 +301,11 @@ async def message_file(conversation_id: str, message_id: int, request: Request) 
     if not isinstance(download, dict) or download.get("kind") not in DOWNLOADS:
         raise ApiError(404, "conversation_not_found")
     path, filename = DOWNLOADS[download["kind"]]
-    settings = request.app.state.settings
-    headers = {
-        "Authorization": f"Bearer {settings.records_service_token}",
-        "X-Conversation-Id": conversation_id,
-    }
     try:
-        async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=2.0)) as client:
-            answer = await client.get(
-                settings.records_url.rstrip("/") + path,
-                params={"person_id": download["person_id"]},
-                headers=headers,
-            )
-    except httpx.HTTPError:
+        answer = await service.secrets.fetch_file(
+            conversation_id, path, {"person_id": download["person_id"]}
+        )
+    except RecordsUnavailable:
         raise ApiError(503, "file_unavailable") from None
     if answer.status_code in (401, 403, 404):
         # Logged out since, or no longer allowed: the file is not given.
