@@ -21,6 +21,7 @@ from support.chat import DemoPerson, Records, Reply, Respondent, drive, logged_i
 from support.fake_sms import ACCOUNT_SID, AUTH_TOKEN, SERVICE_NUMBER, FakeSms, inbound, signed_post
 from support.fake_telegram import TOKEN, FakeTelegram
 from support.helpline import ASK_FOR_A_HUMAN, SHORT_CODE, Console
+from support.leaks import assert_nowhere, tracker_text
 from support.servers import ServerThread, free_port
 from support.stack import Stack, http_json
 
@@ -93,22 +94,10 @@ def live(channels: Channels, healthy_stack: Stack) -> Channels:
     return channels
 
 
-def tracker_text(stack: Stack, conversation_id: str) -> str:
-    status, tracker = http_json("GET", stack.rasa_api(f"/conversations/{conversation_id}/tracker"))
-    assert status == 200, status
-    return json.dumps(tracker, ensure_ascii=False)
-
-
 def assert_secrets_kept_out(stack: Stack, chat: ChannelChat, person: Respondent) -> None:
     assert person.secrets_typed, "the conversation asked for no secret"
-    tracker = tracker_text(stack, chat.conversation_id)
-    history = json.dumps(chat.history(), ensure_ascii=False)
-    logs = [p.read_text(encoding="utf-8", errors="replace") for p in stack.log_dir.glob("*.log")]
-    for secret in person.secrets_typed:
-        assert secret not in tracker, "a secret reached Rasa's tracker"
-        assert secret not in history, "a secret is in the gateway's history"
-        assert all(secret not in log for log in logs), "a secret is in a log"
-    assert "secret_ok" in tracker
+    assert_nowhere(stack, chat, person.secrets_typed)
+    assert "secret_ok" in tracker_text(stack, chat.conversation_id)
 
 
 def sms_logged_in(text: str) -> bool:

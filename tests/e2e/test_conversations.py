@@ -6,12 +6,12 @@ go through the gateway's secret path and must never reach Rasa's tracker.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from support.chat import DEMO, Chat, Records, Reply, Respondent, drive, logged_in, login
+from support.leaks import assert_nowhere, tracker_text
 from support.stack import Stack, http_json
 
 from bot import messages
@@ -19,26 +19,10 @@ from bot import messages
 PARIS = ZoneInfo("Europe/Paris")
 
 
-def tracker_text(stack: Stack, conversation_id: str) -> str:
-    status, tracker = http_json("GET", stack.rasa_api(f"/conversations/{conversation_id}/tracker"))
-    assert status == 200, status
-    return json.dumps(tracker, ensure_ascii=False)
-
-
 def assert_no_secret_in_tracker(stack: Stack, chat: Chat, person: Respondent) -> None:
-    text = tracker_text(stack, chat.conversation_id)
     assert person.secrets_typed, "the conversation asked for no secret"
-    for secret in person.secrets_typed:
-        assert secret not in text, "a secret reached Rasa's tracker"
-    assert "secret_ok" in text  # Rasa got the outcome instead
-    history = json.dumps(chat.history(), ensure_ascii=False)
-    for secret in person.secrets_typed:
-        assert secret not in history, "a secret is in the gateway's history"
-    # Nor in any process's log (SPEC §7: secrets absent from the tracker store and logs).
-    for log in stack.log_dir.glob("*.log"):
-        text = log.read_text(encoding="utf-8", errors="replace")
-        for secret in person.secrets_typed:
-            assert secret not in text, f"a secret is in {log.name}"
+    assert_nowhere(stack, chat, person.secrets_typed)
+    assert "secret_ok" in tracker_text(stack, chat.conversation_id)  # Rasa got the outcome instead
     gateway_log = (stack.log_dir / "gateway.log").read_text(encoding="utf-8", errors="replace")
     assert chat.conversation_id not in gateway_log
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from support.chat import DEMO, Chat, Records, Reply, drive, first_matching, login
+from support.leaks import assert_nowhere
 from support.stack import Stack, http_json
-from test_secret_leaks import assert_nowhere
 
 MORE = "Voulez-vous en savoir plus ?"
 

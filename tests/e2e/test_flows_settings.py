@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from support.chat import Chat, Records, Reply, drive, first_matching, login
+from support.leaks import assert_nowhere
 from support.stack import Stack, http_json
-from test_secret_leaks import assert_nowhere
 
 LAURENT_KEY = "pro_demo_laurent_medecin_traitant_4f9a2c"  # demo key (docs/demo-identities.md)
 

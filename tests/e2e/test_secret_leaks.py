@@ -5,13 +5,12 @@ and the gateway's NLU tokens never act as the gateway's signals."""
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
 from datetime import date
 
 import pytest
 from support.chat import DEMO, Chat, DemoPerson, Records, Respondent, drive
+from support.leaks import assert_nowhere
 from support.stack import Stack, http_json
 
 from bot import messages
@@ -38,28 +37,6 @@ def user_intents(stack: Stack, conversation_id: str) -> list[str]:
         for e in tracker_events(stack, conversation_id)
         if e.get("event") == "user"
     ]
-
-
-def assert_nowhere(stack: Stack, chat: Chat, secrets: list[str]) -> None:
-    """Not in Rasa's tracker (API and its SQLite store), the gateway's history and database
-    files, nor any process's log."""
-    assert secrets
-    places = {
-        "Rasa's tracker": json.dumps(tracker_events(stack, chat.conversation_id)),
-        "the gateway's history": json.dumps(chat.history(), ensure_ascii=False),
-    }
-    files = [stack.data_dir / "rasa_tracker.db", *stack.data_dir.glob("gateway.db*")]
-    files += list(stack.log_dir.glob("*.log"))
-    for path in files:
-        if path.exists():
-            places[path.name] = path.read_bytes().decode("utf-8", errors="replace")
-    assert "rasa_tracker.db" in places, "Rasa's tracker store was not found"
-    for secret in secrets:
-        # Not inside a longer run of digits: a 6-digit code can occur by chance in a float of the
-        # NLU's confidences ("...3186904e-09").
-        found = re.compile(rf"(?<!\d){re.escape(secret)}(?!\d)")
-        for place, text in places.items():
-            assert not found.search(text), f"a typed secret is in {place}"
 
 
 def to_secret_question(chat: Chat, person: Respondent, kind: str) -> None:

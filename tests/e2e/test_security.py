@@ -12,15 +12,10 @@ from pathlib import Path
 
 import pytest
 from support.chat import Chat
+from support.leaks import tracker_text
 from support.stack import Stack, http_json
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def tracker_text(stack: Stack, conversation_id: str) -> str:
-    status, tracker = http_json("GET", stack.rasa_api(f"/conversations/{conversation_id}/tracker"))
-    assert status == 200, status
-    return json.dumps(tracker, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("token", [None, "", "wrong-token"], ids=["none", "empty", "wrong"])
